@@ -1,0 +1,68 @@
+// @ts-check
+import js from "@eslint/js";
+import importX from "eslint-plugin-import-x";
+import tseslint from "typescript-eslint";
+
+/**
+ * Package boundaries (STYLE.md): B may import A where A <- B.
+ * contracts <- client <- sdk, cli ; contracts <- server <- cli.
+ * The sdk may load @sluice/server only through a dynamic import for ephemeral mode (docs/decisions/0003).
+ */
+const allowed = {
+  contracts: [],
+  client: ["contracts"],
+  server: ["contracts"],
+  sdk: ["contracts", "client"],
+  cli: ["contracts", "client", "server", "sdk"],
+};
+
+const boundaryConfigs = Object.entries(allowed).map(([pkg, deps]) => {
+  const forbidden = Object.keys(allowed).filter((p) => p !== pkg && !deps.includes(p));
+  return {
+    files: [`packages/${pkg}/src/**/*.ts`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...forbidden.map((p) => ({
+              group: [`@sluice/${p}`, `@sluice/${p}/*`],
+              message: `@sluice/${pkg} may not import @sluice/${p} (see the dependency rule in docs/ARCHITECTURE.md).`,
+            })),
+            { group: ["@sluice/*/src/*"], message: "Import another package through its entry point." },
+            ...(pkg === "contracts" ? [{ group: ["node:*"], message: "contracts does no I/O." }] : []),
+          ],
+        },
+      ],
+    },
+  };
+});
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "coverage/**", ".sluice/**", "docs/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "import-x": importX },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/only-throw-error": "error",
+      "@typescript-eslint/consistent-type-imports": "error",
+      "import-x/no-cycle": "error",
+      "no-empty": ["error", { allowEmptyCatch: false }],
+    },
+  },
+  {
+    files: ["**/*.test.ts", "tests/**/*.ts", "bench/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+    },
+  },
+  ...boundaryConfigs,
+);

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { JsonObject, PageRequest, Page, Tag, TimeRange, Timestamp } from "./common.js";
+import { ResultRef } from "./results.js";
+import { State, StateCreate, StateType } from "./states.js";
+
+/** Retry settings the server applies when a flow run fails. */
+export const FlowRunPolicy = z.object({
+  /** Retries after a failure (default 0). */
+  retries: z.number().int().min(0).max(100).default(0),
+  /** Seconds before each retry (default 0). */
+  retryDelaySeconds: z.number().min(0).max(86_400).default(0),
+});
+export type FlowRunPolicy = z.infer<typeof FlowRunPolicy>;
+
+/** A flow run: one execution of a flow, with its parameters and current state. */
+export const FlowRun = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  flowId: z.uuid(),
+  flowName: z.string(),
+  /** The task run in a parent flow run that called this flow as a subflow. */
+  parentTaskRunId: z.uuid().nullable(),
+  parameters: JsonObject,
+  tags: z.array(Tag),
+  policy: FlowRunPolicy,
+  state: State.nullable(),
+  stateType: StateType.nullable(),
+  stateName: z.string().nullable(),
+  /** How many times the run has entered RUNNING. */
+  runCount: z.number().int(),
+  expectedStartTime: Timestamp,
+  startTime: Timestamp.nullable(),
+  endTime: Timestamp.nullable(),
+  /** Milliseconds spent RUNNING, summed over attempts. */
+  totalRunTimeMs: z.number(),
+  result: ResultRef.nullable(),
+  idempotencyKey: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type FlowRun = z.infer<typeof FlowRun>;
+
+/** Creates a flow run of a flow named `flowName` (registered on the fly) or of `flowId`. */
+export const FlowRunCreate = z
+  .object({
+    /** A client-chosen id, so a retried create is idempotent. */
+    id: z.uuid().optional(),
+    flowId: z.uuid().optional(),
+    flowName: z.string().min(1).max(200).optional(),
+    name: z.string().min(1).max(200).optional(),
+    parentTaskRunId: z.uuid().nullable().optional(),
+    parameters: JsonObject.default({}),
+    /** JSON schema of the flow's parameters, stored for forms. */
+    parameterSchema: JsonObject.nullable().optional(),
+    tags: z.array(Tag).max(100).default([]),
+    policy: FlowRunPolicy.optional(),
+    /** Initial state (default SCHEDULED, due now). */
+    state: StateCreate.optional(),
+    /** Two creates with the same key for the same flow return the same run. */
+    idempotencyKey: z.string().min(1).max(500).optional(),
+  })
+  .refine((v) => v.flowId !== undefined || v.flowName !== undefined, {
+    message: "either flowId or flowName is required",
+    path: ["flowName"],
+  });
+export type FlowRunCreate = z.input<typeof FlowRunCreate>;
+
+/** Proposes a new state for a flow run; `force` skips the orchestration rules. */
+export const SetStateRequest = z.object({
+  state: StateCreate,
+  force: z.boolean().default(false),
+});
+export type SetStateRequest = z.input<typeof SetStateRequest>;
+
+/**
+ * The outcome of a proposed state. ACCEPT: the returned state is now current (it may differ from the
+ * proposal, for example AwaitingRetry instead of Failed). WAIT: propose again after `retryAfterSeconds`.
+ * Rejected and aborted transitions are 409 errors, not results.
+ */
+export const SetStateResult = z.object({
+  status: z.enum(["ACCEPT", "WAIT"]),
+  state: State,
+  reason: z.string().nullable(),
+  retryAfterSeconds: z.number().nullable(),
+});
+export type SetStateResult = z.infer<typeof SetStateResult>;
+
+/** Sort orders for flow runs; each is stable (ties broken by id). */
+export const FlowRunSort = z.enum([
+  "EXPECTED_START_TIME_DESC",
+  "EXPECTED_START_TIME_ASC",
+  "CREATED_DESC",
+  "CREATED_ASC",
+  "NAME_ASC",
+]);
+export type FlowRunSort = z.infer<typeof FlowRunSort>;
+
+/** Filter for listing flow runs. Every field narrows the result; omitted fields match everything. */
+export const FlowRunFilter = PageRequest.extend({
+  ids: z.array(z.uuid()).max(1000).optional(),
+  flowIds: z.array(z.uuid()).max(100).optional(),
+  flowNames: z.array(z.string()).max(100).optional(),
+  stateTypes: z.array(StateType).optional(),
+  stateNames: z.array(z.string()).max(20).optional(),
+  /** Runs carrying all of these tags. */
+  tags: z.array(Tag).max(20).optional(),
+  /** Subflow runs of this parent task run; null for top-level runs only. */
+  parentTaskRunId: z.uuid().nullable().optional(),
+  /** Subflow runs called from this flow run. */
+  parentFlowRunId: z.uuid().optional(),
+  expectedStartTime: TimeRange.optional(),
+  startTime: TimeRange.optional(),
+  sort: FlowRunSort.default("EXPECTED_START_TIME_DESC"),
+});
+export type FlowRunFilter = z.input<typeof FlowRunFilter>;
+
+export const FlowRunPage = Page(FlowRun);
+export type FlowRunPage = z.infer<typeof FlowRunPage>;
+
+/** A node of a flow run's graph: a task run (or subflow call) and the task runs its inputs came from. */
+export const FlowRunGraphNode = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.enum(["task-run", "flow-run"]),
+  stateType: StateType.nullable(),
+  stateName: z.string().nullable(),
+  startTime: Timestamp.nullable(),
+  endTime: Timestamp.nullable(),
+  /** Ids of the task runs whose results fed this one. */
+  upstream: z.array(z.uuid()),
+  /** For a subflow call: the child flow run. */
+  childFlowRunId: z.uuid().nullable(),
+});
+export const FlowRunGraph = z.object({ flowRunId: z.uuid(), nodes: z.array(FlowRunGraphNode) });
+export type FlowRunGraph = z.infer<typeof FlowRunGraph>;

@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+// One config for the whole workspace: packages resolve each other through the
+// "@sluice/source" export condition, so tests run against source, never stale builds.
+export default defineConfig({
+  resolve: { conditions: ["@sluice/source"] },
+  ssr: { resolve: { conditions: ["@sluice/source"] } },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "tests/**/*.test.ts", "examples/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // 2 cores: PGlite instances and subprocesses are heavy, keep parallelism modest.
+    maxWorkers: 2,
+    reporters: ["default", "json"],
+    outputFile: { json: ".sluice/test-results.json" },
+  },
+});
