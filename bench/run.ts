@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: Sluice's figures and the peers', side by side, in one run on this machine.
+ *
+ * For each database (the machine's PostgreSQL in a throwaway database, and PGlite in a temporary
+ * directory) it starts a server in its own process, then measures per-task overhead and empty flow
+ * calls from a fresh SDK process, and API throughput with autocannon. Then it runs the peer engines'
+ * reference script (../shared/peers/run.sh) on the same PostgreSQL.
+ *
+ * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite, --write (update the
+ * generated block of docs/benchmarks.md). Results also go to bench/results/latest.json.
+ */
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { measureApi, type ThroughputResult } from "./api-throughput.js";
+import { renderReport, type BenchReport, type DatabaseFigures } from "./report.js";
+
+const root = resolve(import.meta.dirname, "..");
+const args = new Set(process.argv.slice(2));
+const quick = args.has("--quick");
+const only = [...args].find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const PG_BASE = process.env.PGURL_BASE ?? "postgres://postgres@127.0.0.1:5432";
+const nodeArgs = ["--conditions=@sluice/source", "--import", "tsx"];
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, "bench/server-process.ts")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolveStart, reject) => {
+    child.once("exit", (code) => reject(new Error(`benchmark server exited early with code ${code}`)));
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      const { url } = JSON.parse(line) as { url: string };
+      child.removeAllListeners("exit");
+      const stop = () =>
+        new Promise<void>((done) => {
+          child.once("exit", () => done());
+          child.kill("SIGTERM");
+        });
+      resolveStart({ url, stop });
+    });
+  });
+}
+
+function runNode(script: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, join(root, script)], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) =>
+      code === 0 ? resolveRun(out) : reject(new Error(`${script} exited with code ${code}`)),
+    );
+  });
+}
+
+function psql(sql: string): void {
+  execFileSync("psql", [`${PG_BASE}/postgres`, "-qc", sql], { stdio: "inherit" });
+}
+
+async function measureDatabase(kind: "postgres" | "pglite"): Promise<DatabaseFigures> {
+  const dbName = `sluice_bench_${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), "sluice-bench-"));
+  const env: NodeJS.ProcessEnv =
+    kind === "postgres"
+      ? { SLUICE_DATABASE_URL: `${PG_BASE}/${dbName}`, SLUICE_HOME: dir }
+      : { SLUICE_DATABASE_URL: "", SLUICE_HOME: dir, BENCH_PGLITE_DIR: join(dir, "db") };
+  if (kind === "postgres") psql(`create database ${dbName}`);
+  const server = await startServer(env);
+  try {
+    console.error(`[bench] ${kind}: server at ${server.url}; measuring the SDK`);
+    const sdkOut = await runNode("bench/sdk-overhead.ts", {
+      ...env,
+      SLUICE_API_URL: server.url,
+      TASKS: quick ? "2000" : "10000",
+      FLOWS: quick ? "200" : "1000",
+    });
+    const sdk = JSON.parse(sdkOut.trim().split("\n").pop()!) as Omit<DatabaseFigures, "database" | "api">;
+    console.error(`[bench] ${kind}: API throughput`);
+    const api: ThroughputResult[] = await measureApi(server.url, quick ? 3 : 10);
+    return { database: kind, ...sdk, api };
+  } finally {
+    await server.stop();
+    if (kind === "postgres") psql(`drop database if exists ${dbName} with (force)`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runPeers(): Promise<Record<string, unknown>[]> {
+  const script = resolve(root, "../shared/peers/run.sh");
+  if (!existsSync(script)) {
+    console.error(`[bench] peers: ${script} not found, skipped`);
+    return Promise.resolve([]);
+  }
+  console.error("[bench] peers: DBOS, graphile-worker, pg-boss, BullMQ (several minutes)");
+  return new Promise((resolvePeers) => {
+    const child = spawn("bash", [script], { stdio: ["ignore", "pipe", "inherit"] });
+    const results: Record<string, unknown>[] = [];
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (line.startsWith("RESULT "))
+        results.push(JSON.parse(line.slice("RESULT ".length)) as Record<string, unknown>);
+    });
+    child.on("exit", () => resolvePeers(results));
+  });
+}
+
+const report: BenchReport = {
+  command: `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`,
+  date: new Date().toISOString(),
+  machine: `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`,
+  databases: [],
+  peers: [],
+};
+for (const kind of ["postgres", "pglite"] as const) {
+  if (!only || only === kind) report.databases.push(await measureDatabase(kind));
+}
+if (!args.has("--skip-peers")) report.peers = await runPeers();
+
+writeFileSync(join(root, "bench/results/latest.json"), JSON.stringify(report, null, 2) + "\n");
+const markdown = renderReport(report);
+process.stdout.write(markdown + "\n");
+if (args.has("--write")) {
+  const docPath = join(root, "docs/benchmarks.md");
+  const doc = readFileSync(docPath, "utf8");
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  const [head, rest] = doc.split(start);
+  const tail = rest?.split(end)[1];
+  if (head === undefined || tail === undefined)
+    throw new Error(`docs/benchmarks.md lacks the ${start} ${end} markers`);
+  writeFileSync(docPath, `${head}${start}\n${markdown}\n${end}${tail}`);
+  console.error("[bench] docs/benchmarks.md updated");
+}
