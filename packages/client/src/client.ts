@@ -1,0 +1,159 @@
+import {
+  ApiError,
+  routes,
+  type RouteDef,
+  type RouteInput,
+  type RouteName,
+  type RouteOutput,
+  type Routes,
+} from "@sluice/contracts";
+import { SluiceApiError, SluiceConnectionError, SluiceResponseError } from "./errors.js";
+import { buildRouteRequest, type AnyRouteInput } from "./route-request.js";
+import {
+  backoffDelayMs,
+  isRetryableFetchError,
+  isRetryableStatus,
+  parseRetryAfterMs,
+} from "./retry-policy.js";
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /** Server root, for example "http://127.0.0.1:4200" (a trailing slash or "/api" is tolerated). */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>` (default: none). */
+  apiKey?: string | undefined;
+  /** Retries after connection errors, timeouts, 429, 502, 503 and 504 (default 5). 4xx is never retried. */
+  retries?: number | undefined;
+  /** Per-attempt timeout in milliseconds (default 30000). */
+  timeoutMs?: number | undefined;
+  /** First backoff delay in milliseconds, doubled each retry (default 100). */
+  retryBaseDelayMs?: number | undefined;
+  /** Largest backoff delay in milliseconds (default 10000). */
+  retryMaxDelayMs?: number | undefined;
+  /** The fetch implementation (default: the global fetch, which keeps connections alive). */
+  fetch?: typeof fetch | undefined;
+}
+
+/** Arguments of `call(name, input)`: the input may be left out when the route needs none. */
+export type CallArgs<N extends RouteName> =
+  Record<string, never> extends RouteInput<Routes[N]>
+    ? [input?: RouteInput<Routes[N]>]
+    : [input: RouteInput<Routes[N]>];
+
+/** Calls any route by name, typed from the contracts. */
+export type CallRoute = <N extends RouteName>(
+  name: N,
+  ...args: CallArgs<N>
+) => Promise<RouteOutput<Routes[N]>>;
+
+/** The low-level transport: `call` plus the resolved base URL. */
+export interface Transport {
+  readonly baseUrl: string;
+  readonly call: CallRoute;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Normalises a base URL: no trailing slash and no trailing "/api" (route paths start with /api). */
+export function normaliseBaseUrl(baseUrl: string): string {
+  let url = baseUrl.trim().replace(/\/+$/, "");
+  if (url.endsWith("/api")) url = url.slice(0, -4);
+  return url;
+}
+
+/** Creates the transport that sends a route's request, retries safely and parses the response. */
+export function createTransport(options: ClientOptions): Transport {
+  const baseUrl = normaliseBaseUrl(options.baseUrl);
+  const retries = options.retries ?? 5;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const baseDelayMs = options.retryBaseDelayMs ?? 100;
+  const maxDelayMs = options.retryMaxDelayMs ?? 10_000;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+  const bodyHeaders = { ...headers, "content-type": "application/json" };
+
+  async function send(route: RouteDef, input: AnyRouteInput | undefined): Promise<unknown> {
+    const request = buildRouteRequest(baseUrl, route, input);
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await doFetch(request.url, {
+          method: request.method,
+          headers: request.body === undefined ? headers : bodyHeaders,
+          body: request.body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        if (attempt < retries && isRetryableFetchError(error)) {
+          await sleep(backoffDelayMs(attempt + 1, baseDelayMs, maxDelayMs));
+          continue;
+        }
+        throw new SluiceConnectionError(
+          `${route.operationId}: cannot reach the Sluice API at ${baseUrl} (${describe(error)})`,
+          route.operationId,
+          { cause: error },
+        );
+      }
+      if (response.ok) return parseSuccess(route, response);
+      if (attempt < retries && isRetryableStatus(response.status)) {
+        await response.body?.cancel();
+        const retryAfter = parseRetryAfterMs(response.headers.get("retry-after"));
+        const backoff = backoffDelayMs(attempt + 1, baseDelayMs, maxDelayMs);
+        await sleep(retryAfter === undefined ? backoff : Math.min(Math.max(retryAfter, backoff), maxDelayMs));
+        continue;
+      }
+      throw await toApiError(route, response);
+    }
+  }
+
+  const call = ((name: RouteName, input?: AnyRouteInput) =>
+    send(routes[name], input)) as unknown as CallRoute;
+  return { baseUrl, call };
+}
+
+async function parseSuccess(route: RouteDef, response: Response): Promise<unknown> {
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === "" ? {} : JSON.parse(text);
+  } catch (error) {
+    throw new SluiceResponseError(`${route.operationId}: response is not JSON`, route.operationId, {
+      cause: error,
+    });
+  }
+  const parsed = route.response.safeParse(json);
+  if (!parsed.success) {
+    throw new SluiceResponseError(
+      `${route.operationId}: response does not match the contract: ${parsed.error.message}`,
+      route.operationId,
+      { cause: parsed.error },
+    );
+  }
+  return parsed.data;
+}
+
+async function toApiError(route: RouteDef, response: Response): Promise<SluiceApiError> {
+  const text = await response.text().catch(() => "");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const parsed = ApiError.safeParse(body);
+  if (parsed.success) {
+    const { code, message, details } = parsed.data;
+    return new SluiceApiError(response.status, code, message, details, route.operationId);
+  }
+  const code =
+    response.status === 404 ? "not_found" : response.status === 409 ? "conflict" : "internal_error";
+  const message = `${route.operationId}: HTTP ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 500)}` : ""}`;
+  return new SluiceApiError(response.status, code, message, undefined, route.operationId);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error.message}${cause}`;
+}
