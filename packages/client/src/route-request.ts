@@ -27,7 +27,7 @@ export function buildRouteRequest(
       if (value === undefined || value === null) {
         throw new TypeError(`${route.operationId}: missing path parameter "${name}"`);
       }
-      return encodeURIComponent(String(value as string | number));
+      return encodeURIComponent(String(value));
     });
   }
   const query = input?.query === undefined ? "" : buildQueryString(input.query);
@@ -42,7 +42,7 @@ export function buildQueryString(query: Record<string, unknown>): string {
     if (value === undefined || value === null) continue;
     const values: unknown[] = Array.isArray(value) ? value : [value];
     for (const item of values) {
-      search.append(key, typeof item === "object" ? JSON.stringify(item) : String(item as string));
+      search.append(key, typeof item === "object" ? JSON.stringify(item) : String(item));
     }
   }
   const text = search.toString();
