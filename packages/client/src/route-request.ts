@@ -27,7 +27,7 @@ export function buildRouteRequest(
       if (value === undefined || value === null) {
         throw new TypeError(`${route.operationId}: missing path parameter "${name}"`);
       }
-      return encodeURIComponent(String(value));
+      return encodeURIComponent(scalarToString(value));
     });
   }
   const query = input?.query === undefined ? "" : buildQueryString(input.query);
@@ -42,9 +42,16 @@ export function buildQueryString(query: Record<string, unknown>): string {
     if (value === undefined || value === null) continue;
     const values: unknown[] = Array.isArray(value) ? value : [value];
     for (const item of values) {
-      search.append(key, typeof item === "object" ? JSON.stringify(item) : String(item));
+      search.append(key, scalarToString(item));
     }
   }
   const text = search.toString();
   return text === "" ? "" : `?${text}`;
+}
+
+/** A query or path value as text: objects as JSON, scalars as themselves. */
+function scalarToString(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "object" || typeof value === "function") return JSON.stringify(value) ?? "";
+  return String(value as number | boolean | bigint | symbol);
 }
