@@ -53,5 +53,5 @@ export function buildQueryString(query: Record<string, unknown>): string {
 function scalarToString(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "object" || typeof value === "function") return JSON.stringify(value) ?? "";
-  return String(value as number | boolean | bigint | symbol);
+  return String(value);
 }
