@@ -52,6 +52,6 @@ export function buildQueryString(query: Record<string, unknown>): string {
 /** A query or path value as text: objects as JSON, scalars as themselves. */
 function scalarToString(value: unknown): string {
   if (typeof value === "string") return value;
-  if (typeof value === "object" || typeof value === "function") return JSON.stringify(value) ?? "";
-  return String(value);
+  // JSON text of a number or boolean is its plain text too.
+  return JSON.stringify(value) ?? "";
 }
