@@ -1,0 +1,90 @@
+import type { Command } from "commander";
+import type { StateType } from "@sluice/contracts";
+import { apiUrl, isServerReachable } from "../connection.js";
+import { CliError, EXIT_FAILURE, EXIT_OK, describeError, isApiError, issuesOf } from "../errors.js";
+import { loadFlow, parseFlowTarget } from "../flow-file.js";
+import { formatState, printJson, printLine, printNote, shouldColor, withProgress } from "../output.js";
+import { buildParameters, collect } from "../params.js";
+import { sluiceHome } from "../settings.js";
+
+/** What `runFlowFromCli` reports. */
+export interface CliRunOutcome {
+  flowRunId: string;
+  state: { type: StateType; name: string; message?: string | null };
+  result: unknown;
+}
+
+/** True for an error saying a flow's parameters are invalid (API code or SDK error). */
+function isInvalidParameters(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "invalid_parameters" || (error instanceof Error && /parameter/i.test(error.name));
+}
+
+/** Runs a loaded flow with the SDK against `url` (or the SDK's ephemeral server when undefined). */
+export async function runFlowFromCli(
+  flowObj: unknown,
+  name: string,
+  params: Record<string, unknown>,
+  url: string | undefined,
+) {
+  const sdk = await import("@sluice/sdk");
+  if (url !== undefined) sdk.configureSdk({ apiUrl: url });
+  try {
+    return (await withProgress(`Running flow ${name}`, () =>
+      sdk.runFlow(flowObj as Parameters<typeof sdk.runFlow>[0], params),
+    )) as CliRunOutcome;
+  } catch (error) {
+    if (isInvalidParameters(error)) {
+      const issues = issuesOf(error);
+      const lines = [`Invalid parameters for flow ${name}; no run was started.`];
+      for (const issue of issues) lines.push(`  - ${issue.path || "(parameters)"}: ${issue.message}`);
+      if (issues.length === 0) lines.push(`  ${describeError(error)}`);
+      throw new CliError(lines.join("\n"), EXIT_FAILURE, { cause: error });
+    }
+    if (isApiError(error)) throw error;
+    throw new CliError(`flow ${name} could not run: ${describeError(error)}`, EXIT_FAILURE, { cause: error });
+  } finally {
+    await sdk.closeSdk();
+  }
+}
+
+/** Where to see a run, as lines to print. */
+export function whereToLook(flowRunId: string, url: string | undefined): string[] {
+  const lines = [`  sluice flow-run inspect ${flowRunId}`, `  sluice flow-run logs ${flowRunId}`];
+  if (url !== undefined) lines.unshift(`  UI:  ${url}/runs/${flowRunId}`);
+  else lines.push(`  (recorded in ${sluiceHome()}; \`sluice server start\` serves it in the UI)`);
+  return lines;
+}
+
+/** `sluice run <file.ts>:<flow>`. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command("run <target>")
+    .description("Run a flow from a TypeScript file: sluice run flows/etl.ts:etl --param source=s3://x")
+    .option(
+      "--param <key=value>",
+      "a parameter; the value is parsed as JSON when it parses (repeatable)",
+      collect,
+    )
+    .option("--params <json>", "parameters as a JSON object (--param values override its keys)")
+    .option("--json", "print the outcome as JSON")
+    .action(async (target: string, opts: { param?: string[]; params?: string; json?: boolean }) => {
+      const params = buildParameters(opts.param ?? [], opts.params);
+      const { name, flow } = await loadFlow(parseFlowTarget(target));
+      // A server answering at the default address is used; otherwise the SDK starts an ephemeral one.
+      const url = apiUrl();
+      const useUrl = process.env.SLUICE_API_URL || (await isServerReachable(url)) ? url : undefined;
+      if (useUrl === undefined)
+        printNote(`No server at ${url}; running on an ephemeral server over ${sluiceHome()}.`);
+      const outcome = await runFlowFromCli(flow, name, params, useUrl);
+      if (opts.json) printJson(outcome);
+      else {
+        const state = formatState(outcome.state.type, outcome.state.name, shouldColor());
+        printLine(`Flow run ${outcome.flowRunId} of ${name} finished: ${state}`);
+        if (outcome.state.message) printLine(`  ${outcome.state.message}`);
+        printLine("See it:");
+        for (const line of whereToLook(outcome.flowRunId, useUrl)) printLine(line);
+      }
+      process.exitCode = outcome.state.type === "COMPLETED" ? EXIT_OK : EXIT_FAILURE;
+    });
+}

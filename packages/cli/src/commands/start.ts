@@ -1,0 +1,51 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { describeError } from "../errors.js";
+import { loadFlow } from "../flow-file.js";
+import { formatState, printLine, printNote, shouldColor } from "../output.js";
+import { runFlowFromCli } from "./run.js";
+import { closeOnSignal, printServerUrls, serverUrls, startServerFromCli } from "./server.js";
+
+/** The example flow `sluice start` runs, at the repository root (same depth from src/ and dist/). */
+export const EXAMPLE_FLOW = fileURLToPath(new URL("../../../../examples/flows/hello.ts", import.meta.url));
+
+/** Runs the example flow against `url` and prints where to look; never throws (the server keeps serving). */
+async function runExample(url: string): Promise<void> {
+  if (!existsSync(EXAMPLE_FLOW)) {
+    printNote(`The example flow is missing (${EXAMPLE_FLOW}); skipping the example run.`);
+    return;
+  }
+  try {
+    const { name, flow } = await loadFlow({ file: EXAMPLE_FLOW, exportName: undefined });
+    printLine(`Running the example flow ${name} (examples/flows/hello.ts)...`);
+    const outcome = await runFlowFromCli(flow, name, {}, url);
+    printLine(
+      `Example flow run ${outcome.flowRunId} finished: ${formatState(outcome.state.type, outcome.state.name, shouldColor())}`,
+    );
+    printLine(`  See it in the UI:  ${url}/runs/${outcome.flowRunId}`);
+  } catch (error) {
+    printNote(`The example flow did not run: ${describeError(error)}`);
+  }
+}
+
+/** `sluice start`: the server on embedded defaults, the example flow, and where to look. */
+export function registerStartCommand(program: Command): void {
+  program
+    .command("start")
+    .description(
+      "Start the server on embedded defaults, run the example flow, and keep serving (Ctrl-C stops)",
+    )
+    .option("--no-example", "do not run the example flow")
+    .action(async (opts: { example: boolean }) => {
+      const server = await startServerFromCli({});
+      printServerUrls(server);
+      if (opts.example) await runExample(server.url);
+      const urls = serverUrls(server.url);
+      printLine("");
+      printLine(`Open the UI at ${urls.ui}, the API docs at ${urls.docs};`);
+      printLine("list runs with `npm run sluice -- flow-run ls` (or `sluice flow-run ls`).");
+      printLine("Serving; press Ctrl-C to stop.");
+      await closeOnSignal(server);
+    });
+}

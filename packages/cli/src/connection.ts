@@ -1,0 +1,105 @@
+import { createClient } from "@sluice/client";
+import { CliError } from "./errors.js";
+import { startProgress } from "./output.js";
+import { DEFAULT_API_URL, sluiceHome } from "./settings.js";
+
+/** The API client the commands use. */
+export type Api = ReturnType<typeof createClient>;
+
+/** A live connection to a server: the client, the server's root URL, and how to let go of it. */
+export interface Connection {
+  api: Api;
+  /** Server root, for example "http://127.0.0.1:4200". */
+  url: string;
+  /** True when the CLI started an embedded server for this command. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** Options of `connect`. */
+export interface ConnectOptions {
+  /**
+   * Start an embedded server on the SLUICE_HOME database when nothing answers at the default URL
+   * (read commands only; never when SLUICE_API_URL is set explicitly). Default false.
+   */
+  allowEmbedded?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The API root the CLI talks to: SLUICE_API_URL, else http://127.0.0.1:4200. */
+export function apiUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.SLUICE_API_URL?.trim();
+  return (url && url !== "" ? url : DEFAULT_API_URL).replace(/\/+$/, "").replace(/\/api$/, "");
+}
+
+/** True when something answers HTTP at `url` within `timeoutMs`. */
+export async function isServerReachable(url: string, timeoutMs = 1500): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Connects to the server, or (for read commands) starts an embedded one for the command's duration. */
+export async function connect(options: ConnectOptions = {}): Promise<Connection> {
+  const env = options.env ?? process.env;
+  const url = apiUrl(env);
+  const apiKey = env.SLUICE_API_KEY || undefined;
+  if (await isServerReachable(url)) {
+    return {
+      api: createClient({ baseUrl: url, apiKey, retries: 2 }),
+      url,
+      embedded: false,
+      close: async () => {},
+    };
+  }
+  const explicit = (env.SLUICE_API_URL ?? "").trim() !== "";
+  if (!options.allowEmbedded || explicit) {
+    throw new CliError(
+      `Cannot reach the Sluice server at ${url}${explicit ? " (from SLUICE_API_URL)" : ""}.\n` +
+        `Start one with \`sluice server start\`${explicit ? ", or check SLUICE_API_URL" : ", or set SLUICE_API_URL"}.`,
+    );
+  }
+  return startEmbedded(url, env);
+}
+
+async function startEmbedded(url: string, env: NodeJS.ProcessEnv): Promise<Connection> {
+  const home = sluiceHome(env);
+  const progress = startProgress(`No server at ${url}; opening the local database in ${home}`);
+  try {
+    const { startServer } = await import("@sluice/server");
+    const server = await startServer({ host: "127.0.0.1", port: 0, home, quiet: true, logLevel: "silent" });
+    return {
+      api: createClient({ baseUrl: server.url, retries: 0 }),
+      url: server.url,
+      embedded: true,
+      close: () => server.close(),
+    };
+  } catch (error) {
+    throw new CliError(
+      `Cannot reach the Sluice server at ${url}, and the embedded server could not start on ${home}: ` +
+        `${(error as Error).message}\n` +
+        "Another process may hold that database; start the server with `sluice server start` or set SLUICE_API_URL.",
+      1,
+      { cause: error },
+    );
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Runs `work` with a connection, closing it afterwards. */
+export async function withConnection<T>(
+  options: ConnectOptions,
+  work: (connection: Connection) => Promise<T>,
+): Promise<T> {
+  const connection = await connect(options);
+  try {
+    return await work(connection);
+  } finally {
+    await connection.close();
+  }
+}

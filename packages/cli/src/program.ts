@@ -1,0 +1,39 @@
+import { Command } from "commander";
+import { cliVersion } from "./cli-version.js";
+import { registerArtifactCommands } from "./commands/artifact.js";
+import { registerConfigCommands } from "./commands/config.js";
+import { registerDbCommands } from "./commands/db.js";
+import { registerFlowRunCommands } from "./commands/flow-run.js";
+import { registerFlowCommands } from "./commands/flow.js";
+import { registerRunCommand } from "./commands/run.js";
+import { registerServerCommands } from "./commands/server.js";
+import { registerStartCommand } from "./commands/start.js";
+import { registerTaskRunCommands } from "./commands/task-run.js";
+import { registerVersionCommand } from "./commands/version.js";
+
+/** Builds the `sluice` command with every group registered. Commander errors are thrown, not exited. */
+export function createProgram(): Command {
+  const program = new Command("sluice")
+    .description("Sluice: workflow orchestration for TypeScript")
+    .version(cliVersion(), "-V, --version", "print the CLI version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerStartCommand(program);
+  registerServerCommands(program);
+  registerDbCommands(program);
+  registerRunCommand(program);
+  registerFlowCommands(program);
+  registerFlowRunCommands(program);
+  registerTaskRunCommands(program);
+  registerArtifactCommands(program);
+  registerConfigCommands(program);
+  registerVersionCommand(program);
+  // Subcommands inherit exitOverride only when set before they are added, so apply it to all now.
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.showHelpAfterError("(run with --help for usage)");
+    cmd.commands.forEach(override);
+  };
+  override(program);
+  return program;
+}
