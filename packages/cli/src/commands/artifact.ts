@@ -17,8 +17,7 @@ const ARTIFACT_COLUMNS: Column<Artifact>[] = [
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
 }
 
 /** An artifact's payload as terminal text: markdown rendered, tables aligned, links and progress spelled out. */
