@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type * as ServerPackage from "@sluice/server";
 import { CliError, UsageError } from "../errors.js";
+import { withFileLock } from "../file-lock.js";
 import { printLine, printNote, withProgress } from "../output.js";
 import { maskUrlPassword } from "../settings.js";
 

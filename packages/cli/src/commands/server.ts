@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { startServer } from "@sluice/server";
-import { UsageError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import { printLine, withProgress } from "../output.js";
 
 /** A started server, as `@sluice/server` returns it. */
@@ -53,13 +53,27 @@ export async function startServerFromCli(options: {
   migrateOnStart?: boolean;
 }): Promise<StartedServer> {
   const { startServer } = await import("@sluice/server");
-  return withProgress("Starting the Sluice server", () =>
-    startServer({
-      ...(options.host !== undefined ? { host: options.host } : {}),
-      ...(options.port !== undefined ? { port: options.port } : {}),
-      ...(options.migrateOnStart === false ? { migrateOnStart: false } : {}),
-    }),
-  );
+  try {
+    return await withProgress("Starting the Sluice server", () =>
+      startServer({
+        ...(options.host !== undefined ? { host: options.host } : {}),
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.migrateOnStart === false ? { migrateOnStart: false } : {}),
+      }),
+    );
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES") {
+      const where = `${options.host ?? process.env.SLUICE_SERVER_HOST ?? "127.0.0.1"}:${options.port ?? process.env.SLUICE_SERVER_PORT ?? 4200}`;
+      throw new CliError(
+        `cannot listen on ${where}: ${code === "EADDRINUSE" ? "the port is in use (is a Sluice server already running? `sluice version` tells)" : "permission denied"}; ` +
+          "choose another with --port or SLUICE_SERVER_PORT",
+        1,
+        { cause: error },
+      );
+    }
+    throw new CliError(`the server did not start: ${(error as Error).message}`, 1, { cause: error });
+  }
 }
 
 /** `sluice server start`. */

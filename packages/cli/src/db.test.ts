@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { runCli, type CliResult } from "./testing/run-cli.js";
+
+const home = mkdtempSync(join(tmpdir(), "sluice-cli-db-"));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** Two upgrades at once: both succeed, and between them each migration is applied exactly once. */
+function expectOneAppliedEverything(results: CliResult[]): void {
+  for (const r of results) expect(r.code, r.stderr).toBe(0);
+  const applied = results.flatMap((r) => [...r.stdout.matchAll(/^ {2}(\S+)$/gm)].map((m) => m[1]));
+  expect(applied.length).toBeGreaterThan(0);
+  expect(new Set(applied).size).toBe(applied.length);
+  expect(results.filter((r) => r.stdout.includes("up to date"))).toHaveLength(1);
+}
+
+describe("sluice db", () => {
+  it("upgrade run twice at once on PGlite applies each migration once", async () => {
+    const env = { SLUICE_HOME: home };
+    expectOneAppliedEverything(
+      await Promise.all([runCli(["db", "upgrade"], env), runCli(["db", "upgrade"], env)]),
+    );
+  });
+
+  it("reset refuses without --yes", async () => {
+    const result = await runCli(["db", "reset"], { SLUICE_HOME: home });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("refusing without --yes");
+  });
+
+  const adminUrl = process.env.SLUICE_TEST_DATABASE_URL;
+  it.skipIf(!adminUrl)("upgrade run twice at once on PostgreSQL applies each migration once", async () => {
+    const name = `sluice_cli_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    try {
+      const url = new URL(adminUrl!);
+      url.pathname = `/${name}`;
+      const env = { SLUICE_DATABASE_URL: url.toString(), SLUICE_HOME: home };
+      expectOneAppliedEverything(
+        await Promise.all([runCli(["db", "upgrade"], env), runCli(["db", "upgrade"], env)]),
+      );
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+});
