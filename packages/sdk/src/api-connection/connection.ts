@@ -1,0 +1,97 @@
+import { createClient, type SluiceClient } from "@sluice/client";
+import { join } from "node:path";
+import { echoToStderr } from "../logging/run-logger.js";
+import { LocalResultStore, type ResultStore } from "../results/result-store.js";
+import { getSdkSettings } from "../settings/sdk-settings.js";
+import { startEphemeralServer } from "./ephemeral-server.js";
+import { createSession, type Session } from "./session.js";
+
+/** Options of `configureSdk`. */
+export interface SdkConfig {
+  /** The API to record runs in (default: SLUICE_API_URL, else a local server on :4200, else ephemeral). */
+  apiUrl?: string;
+  /** A ready client (takes precedence over apiUrl). */
+  client?: SluiceClient;
+  /** Where results and the cache index go (default: LocalResultStore in `${SLUICE_HOME}/storage`). */
+  resultStore?: ResultStore;
+  /** Seconds between flow-run heartbeats (default SLUICE_HEARTBEAT_SECONDS, else 5). */
+  heartbeatSeconds?: number;
+}
+
+/** The local server `sluice server start` runs. */
+const LOCAL_SERVER_URL = "http://127.0.0.1:4200";
+
+let config: SdkConfig = {};
+let shared: Promise<Session> | undefined;
+
+/** Sets where the SDK records runs; replaces any previous configuration (call `closeSdk` first to flush). */
+export function configureSdk(options: SdkConfig = {}): void {
+  config = { ...options };
+  shared = undefined;
+}
+
+/** Flushes everything queued and closes the SDK's connection; the next run connects again. */
+export async function closeSdk(): Promise<void> {
+  const current = shared;
+  shared = undefined;
+  if (current) await (await current).close();
+}
+
+/** Seconds between flow-run heartbeats. */
+export function getHeartbeatSeconds(): number {
+  return config.heartbeatSeconds ?? getSdkSettings().heartbeatSeconds;
+}
+
+function defaultResultStore(): ResultStore {
+  return config.resultStore ?? new LocalResultStore(join(getSdkSettings().home, "storage"));
+}
+
+function clientFor(baseUrl: string): SluiceClient {
+  return createClient({ baseUrl, apiKey: getSdkSettings().apiKey });
+}
+
+async function localServerAnswers(): Promise<boolean> {
+  try {
+    const response = await fetch(`${LOCAL_SERVER_URL}/api/health`, { signal: AbortSignal.timeout(300) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A session for a top-level flow run. Configured or discovered servers share one session for the
+ * process; ephemeral mode starts a server for this run, and `release` closes it afterwards.
+ */
+export async function acquireSession(): Promise<{ session: Session; release: () => Promise<void> }> {
+  const keep = { session: undefined as unknown as Session, release: () => Promise.resolve() };
+  if (shared) return { ...keep, session: await shared };
+  const settings = getSdkSettings();
+  const url = config.client ? undefined : (config.apiUrl ?? settings.apiUrl);
+  if (config.client || url) {
+    const client = config.client ?? clientFor(url!);
+    shared = Promise.resolve(createSession(client, defaultResultStore()));
+    return { ...keep, session: await shared };
+  }
+  if (await localServerAnswers()) {
+    shared = Promise.resolve(createSession(clientFor(LOCAL_SERVER_URL), defaultResultStore()));
+    return { ...keep, session: await shared };
+  }
+  const server = await startEphemeralServer(settings.home);
+  const session = createSession(clientFor(server.url), defaultResultStore(), {
+    ephemeral: true,
+    onClose: () => server.close(),
+  });
+  return { session, release: () => session.close() };
+}
+
+/** Tells the user where an ephemeral run can be seen after the process exits. */
+export function printEphemeralHint(flowRunId: string): void {
+  echoToStderr(
+    20,
+    "sluice",
+    `This run was recorded by a temporary server in ${join(getSdkSettings().home, "db")}. To see it: ` +
+      `run \`sluice server start\`, open http://127.0.0.1:4200, or \`sluice flow-run inspect ${flowRunId}\`.`,
+  );
+}

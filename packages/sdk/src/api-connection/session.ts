@@ -1,0 +1,68 @@
+import type { SluiceClient } from "@sluice/client";
+import type { LogCreate } from "@sluice/contracts";
+import { BackgroundBatcher } from "../engine/background-batcher.js";
+import { TaskRunRecorder } from "../engine/recorder.js";
+import { echoToStderr } from "../logging/run-logger.js";
+import type { ResultStore } from "../results/result-store.js";
+
+/** One connection to a Sluice API: the client, the task-run recorder and the log shipper. */
+export interface Session {
+  readonly client: SluiceClient;
+  readonly recorder: TaskRunRecorder;
+  readonly logs: BackgroundBatcher<LogCreate>;
+  /** Where results and the cache index go by default. */
+  readonly resultStore: ResultStore;
+  /** True when the server was started in this process for this run. */
+  readonly ephemeral: boolean;
+  /** Sends everything queued (task runs first, then logs). */
+  flush(): Promise<void>;
+  /** Flushes, stops timers and closes an ephemeral server. */
+  close(): Promise<void>;
+}
+
+/** Builds a session over a client. `onClose` runs last (closing an ephemeral server). */
+export function createSession(
+  client: SluiceClient,
+  resultStore: ResultStore,
+  options: { ephemeral?: boolean; onClose?: () => Promise<void> } = {},
+): Session {
+  let warned = false;
+  const warnOnce = (what: string) => (error: unknown) => {
+    if (warned) return;
+    warned = true;
+    echoToStderr(30, "sluice", `sending ${what} failed, will retry: ${String(error)}`);
+  };
+  const recorder = new TaskRunRecorder(client, { onSendError: warnOnce("task runs") });
+  const logs = new BackgroundBatcher<LogCreate>({
+    intervalMs: 100,
+    onSendError: warnOnce("logs"),
+    send: async (batch) => {
+      await client.createLogs({ logs: batch });
+    },
+  });
+  const flush = async () => {
+    await recorder.flush();
+    await logs.flush();
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    client,
+    recorder,
+    logs,
+    resultStore,
+    ephemeral: options.ephemeral ?? false,
+    flush,
+    close() {
+      closing ??= (async () => {
+        try {
+          await flush();
+        } finally {
+          recorder.stop();
+          logs.stop();
+          await options.onClose?.();
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import type { SluiceClient } from "@sluice/client";
+import type {
+  State,
+  StateDetails,
+  StateName,
+  StateType,
+  TaskRunCreate,
+  TaskRunStateRecord,
+} from "@sluice/contracts";
+import { NAMED_STATES } from "@sluice/contracts";
+import { randomUUID } from "node:crypto";
+import { BackgroundBatcher } from "./background-batcher.js";
+
+type RecordItem =
+  { taskRun: TaskRunCreate; state?: undefined } | { taskRun?: undefined; state: TaskRunStateRecord };
+
+/** Builds a state with a client-chosen id and the current time. */
+export function makeState(
+  name: StateName,
+  fields: { message?: string | null; details?: StateDetails; result?: State["result"] } = {},
+): State {
+  return {
+    id: randomUUID(),
+    type: NAMED_STATES[name],
+    name,
+    timestamp: new Date().toISOString(),
+    message: fields.message ?? null,
+    details: fields.details ?? {},
+    result: fields.result ?? null,
+  };
+}
+
+/**
+ * Records task runs and their states off the hot path: queued in memory, sent in batches to
+ * POST /api/task-runs/batch by size and every ~50 ms, retried on failure (the batch is idempotent).
+ */
+export class TaskRunRecorder {
+  private readonly batcher: BackgroundBatcher<RecordItem>;
+
+  constructor(
+    client: SluiceClient,
+    options: { intervalMs?: number; onSendError?: (error: unknown) => void } = {},
+  ) {
+    this.batcher = new BackgroundBatcher<RecordItem>({
+      intervalMs: options.intervalMs ?? 50,
+      onSendError: options.onSendError,
+      send: async (items) => {
+        const taskRuns: TaskRunCreate[] = [];
+        const states: TaskRunStateRecord[] = [];
+        for (const item of items) {
+          if (item.taskRun) taskRuns.push(item.taskRun);
+          else states.push(item.state);
+        }
+        await client.recordTaskRuns({ taskRuns, states });
+      },
+    });
+  }
+
+  /** Queues a new task run. */
+  addTaskRun(taskRun: TaskRunCreate): void {
+    this.batcher.push({ taskRun });
+  }
+
+  /** Queues a state of a task run. */
+  addState(taskRunId: string, state: State): void {
+    this.batcher.push({ state: { taskRunId, state } });
+  }
+
+  /** Items not yet sent. */
+  get pending(): number {
+    return this.batcher.pending;
+  }
+
+  /** Sends everything queued; throws FlushError when the API keeps failing. */
+  flush(): Promise<void> {
+    return this.batcher.flush();
+  }
+
+  /** Stops the background timer. */
+  stop(): void {
+    this.batcher.stop();
+  }
+}
