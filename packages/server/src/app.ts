@@ -1,0 +1,78 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { API_VERSION, MAX_REQUEST_BODY_BYTES, type ApiError } from "@sluice/contracts";
+import { bodyLimit } from "hono/body-limit";
+import type { AppDeps } from "./app-deps.js";
+import { mountArtifactRoutes } from "./artifacts/artifact-routes.js";
+import { createArtifactService } from "./artifacts/artifact-service.js";
+import { mountFlowRunRoutes } from "./flow-runs/flow-run-routes.js";
+import { createFlowRunService } from "./flow-runs/flow-run-service.js";
+import { mountFlowRoutes } from "./flows/flow-routes.js";
+import { createFlowService } from "./flows/flow-service.js";
+import { createErrorHandler, validationFailed } from "./http/error-handler.js";
+import { NotFoundError } from "./http/errors.js";
+import { API_DOCS_HTML, HOME_HTML } from "./http/pages.js";
+import { mountLogRoutes } from "./logs/log-routes.js";
+import { createLogService } from "./logs/log-service.js";
+import { mountMetaRoutes } from "./meta/meta-routes.js";
+import { mountTaskRunRoutes } from "./task-runs/task-run-routes.js";
+import { createTaskRunService } from "./task-runs/task-run-service.js";
+
+export type { AppDeps } from "./app-deps.js";
+
+/** The OpenAPI document's header. */
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Sluice API",
+    version: API_VERSION,
+    description: "Flows, flow runs, task runs, logs and artifacts of a Sluice server.",
+  },
+} as const;
+
+const REQUEST_PARTS: Record<string, string> = {
+  json: "body",
+  param: "params",
+  query: "query",
+  header: "headers",
+};
+
+/** Builds the HTTP app: every domain's routes, the error handler, OpenAPI, docs and the home page. */
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw validationFailed(REQUEST_PARTS[result.target] ?? result.target, result.error);
+      }
+    },
+  });
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound((c) => {
+    const error = new NotFoundError("not_found", `no route for ${c.req.method} ${c.req.path}`);
+    return c.json({ code: error.code, message: error.message } satisfies ApiError, 404);
+  });
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_REQUEST_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          {
+            code: "payload_too_large",
+            message: `the request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes`,
+            details: { limit: MAX_REQUEST_BODY_BYTES },
+          } satisfies ApiError,
+          413,
+        ),
+    }),
+  );
+  mountMetaRoutes(app, deps);
+  mountFlowRoutes(app, createFlowService(deps));
+  mountFlowRunRoutes(app, createFlowRunService(deps));
+  mountTaskRunRoutes(app, createTaskRunService(deps));
+  mountLogRoutes(app, createLogService(deps));
+  mountArtifactRoutes(app, createArtifactService(deps));
+  app.doc31("/api/openapi.json", OPENAPI_INFO);
+  app.get("/api/docs", (c) => c.html(API_DOCS_HTML));
+  app.get("/", (c) => c.html(HOME_HTML));
+  return app;
+}

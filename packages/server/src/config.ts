@@ -1,0 +1,88 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+
+/** Log levels the server understands, quietest last. */
+export const ServerLogLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
+export type ServerLogLevel = z.infer<typeof ServerLogLevel>;
+
+const booleanFromEnv = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+/** The server's settings, read once from SLUICE_* environment variables. */
+export const ServerConfigSchema = z.object({
+  /** Data directory (default ~/.sluice). */
+  SLUICE_HOME: z.string().min(1).optional(),
+  /** PostgreSQL URL; unset: PGlite in `${SLUICE_HOME}/db`. */
+  SLUICE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
+    .optional(),
+  /** Interface to listen on (default 127.0.0.1). */
+  SLUICE_SERVER_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Port to listen on (default 4200; 0 picks a free port). */
+  SLUICE_SERVER_PORT: z.coerce.number().int().min(0).max(65_535).default(4200),
+  /** Apply pending migrations when the server starts (default true). */
+  SLUICE_MIGRATE_ON_START: booleanFromEnv.default(true),
+  /** Server log level (default info). */
+  SLUICE_LOG_LEVEL: ServerLogLevel.default("info"),
+});
+
+/** Effective server configuration. */
+export interface ServerConfig {
+  /** Data directory. */
+  readonly home: string;
+  /** PostgreSQL URL, or undefined for PGlite. */
+  readonly databaseUrl: string | undefined;
+  /** PGlite data directory (`${home}/db`), or "memory" for an in-memory database. */
+  readonly pgliteDataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly migrateOnStart: boolean;
+  readonly logLevel: ServerLogLevel;
+}
+
+/** Thrown when an environment variable holds a bad value; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    message: string,
+    readonly variables: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** Reads and validates the server settings from `env` (default process.env). */
+export function loadServerConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = ServerConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? "environment");
+      return { variable, text: `${variable}=${JSON.stringify(present[variable] ?? "")}: ${issue.message}` };
+    });
+    throw new ConfigError(
+      `invalid server configuration: ${problems.map((p) => p.text).join("; ")}`,
+      problems.map((p) => p.variable),
+    );
+  }
+  const values = parsed.data;
+  const home = expandHome(values.SLUICE_HOME ?? join(homedir(), ".sluice"));
+  return {
+    home,
+    databaseUrl: values.SLUICE_DATABASE_URL,
+    pgliteDataDir: join(home, "db"),
+    host: values.SLUICE_SERVER_HOST,
+    port: values.SLUICE_SERVER_PORT,
+    migrateOnStart: values.SLUICE_MIGRATE_ON_START,
+    logLevel: values.SLUICE_LOG_LEVEL,
+  };
+}
+
+function expandHome(path: string): string {
+  return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
+}

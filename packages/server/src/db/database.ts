@@ -1,0 +1,69 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { PGliteDialect } from "./pglite-dialect.js";
+import type { Tables } from "./tables.js";
+
+/** Which engine a database runs on. */
+export type DatabaseKind = "pglite" | "postgres";
+
+/** An open database: one Kysely instance over PGlite or a PostgreSQL pool. */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Tables>;
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  /** Closes the pool or the PGlite instance. */
+  close(): Promise<void>;
+}
+
+/** Where to open the database. */
+export interface DatabaseOptions {
+  /** PostgreSQL URL; when absent, PGlite is used. */
+  readonly databaseUrl?: string | undefined;
+  /** PGlite data directory, or "memory" (default "memory"). */
+  readonly pgliteDataDir?: string | undefined;
+  /** Largest number of pooled PostgreSQL connections (default 10). */
+  readonly maxConnections?: number;
+}
+
+/** Opens PGlite (a directory or in memory) or PostgreSQL behind one Kysely instance. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.maxConnections ?? 10)
+    : openPGlite(options.pgliteDataDir ?? "memory");
+}
+
+function openPostgres(url: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its server emits 'error' on the pool; without a listener Node would crash.
+  // The next query on that client fails and is reported where it is made.
+  pool.on("error", () => undefined);
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: "postgres",
+    db,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPGlite(dataDir: string): Promise<Database> {
+  if (dataDir !== "memory") mkdirSync(dataDir, { recursive: true });
+  const pglite = dataDir === "memory" ? await PGlite.create() : await PGlite.create(dataDir);
+  const db = new Kysely<Tables>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: "pglite",
+    db,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import type { FlowRunCreate } from "@sluice/contracts";
+import {
+  MAX_PARAMETERS_BYTES,
+  type FlowRun,
+  type FlowRunFilter,
+  type FlowRunGraph,
+  type FlowRunPage,
+  type SetStateRequest,
+  type SetStateResult,
+  type State,
+} from "@sluice/contracts";
+import type { z } from "zod";
+import type { AppDeps } from "../app-deps.js";
+import { findFlow, upsertFlow } from "../flows/flow-store.js";
+import {
+  ConflictError,
+  found,
+  NotFoundError,
+  PayloadTooLargeError,
+  ValidationError,
+} from "../http/errors.js";
+import { newId } from "../ids.js";
+import { decideFlowRunTransition } from "../orchestration/flow-run-policy.js";
+import { materializeState } from "../states/state-rows.js";
+import { buildFlowRunGraph } from "./flow-run-graph.js";
+import * as store from "./flow-run-store.js";
+import { generateRunName } from "./run-names.js";
+import { bookkeepingFor } from "./state-bookkeeping.js";
+
+type ParsedCreate = z.output<typeof FlowRunCreate>;
+type ParsedSetState = z.output<typeof SetStateRequest>;
+type ParsedFilter = z.output<typeof FlowRunFilter>;
+
+const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
+
+/** Flow-run use cases: create (idempotent), orchestrate state changes, read, list, delete. */
+export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock">) {
+  const readOrThrow = async (id: string, forUpdate = false, executor = db.db): Promise<FlowRun> =>
+    found(await store.findFlowRun(executor, id, forUpdate), "flow_run_not_found", "flow run", id);
+
+  return {
+    /** Creates a flow run; a known id or (flow, idempotency key) returns the existing run. */
+    async create(input: ParsedCreate): Promise<FlowRun> {
+      checkParametersSize(input.parameters);
+      if (input.id) {
+        const existing = await store.findFlowRun(db.db, input.id);
+        if (existing) return existing;
+      }
+      const now = clock.now();
+      const flowId = await resolveFlowId(input, now);
+      if (input.idempotencyKey) {
+        const existing = await store.findFlowRunByIdempotencyKey(db.db, flowId, input.idempotencyKey);
+        if (existing) return existing;
+      }
+      const id = input.id ?? newId(now.getTime());
+      const state = initialState(input, now);
+      const inserted = await db.db.transaction().execute(async (trx) => {
+        const created = await store.insertFlowRun(trx, {
+          id,
+          flow_id: flowId,
+          name: input.name ?? generateRunName(),
+          parent_task_run_id: input.parentTaskRunId ?? null,
+          parameters: JSON.stringify(input.parameters),
+          parameter_schema: input.parameterSchema ? JSON.stringify(input.parameterSchema) : null,
+          tags: JSON.stringify(input.tags),
+          policy: JSON.stringify(input.policy ?? { retries: 0, retryDelaySeconds: 0 }),
+          expected_start_time: state.details.scheduledTime ?? state.timestamp,
+          idempotency_key: input.idempotencyKey ?? null,
+          created_at: now,
+          updated_at: now,
+        });
+        if (!created) return false;
+        await store.insertFlowRunState(trx, id, state);
+        const fresh = { state: null, runCount: 0, startTime: null, totalRunTimeMs: 0 };
+        await store.updateFlowRun(trx, id, bookkeepingFor(fresh, state, now));
+        return true;
+      });
+      if (inserted) return readOrThrow(id);
+      // Lost a race with an identical create: answer with the run that won.
+      const winner = input.idempotencyKey
+        ? await store.findFlowRunByIdempotencyKey(db.db, flowId, input.idempotencyKey)
+        : await store.findFlowRun(db.db, id);
+      if (!winner)
+        throw new ConflictError("conflict", `flow run ${id} conflicts with an existing run`, { id });
+      return winner;
+    },
+
+    /** Proposes a state; the orchestration rules decide. REJECT and ABORT throw 409 errors. */
+    async setState(id: string, request: ParsedSetState): Promise<SetStateResult> {
+      return db.db.transaction().execute(async (trx) => {
+        const run = await readOrThrow(id, true, trx);
+        const now = clock.now();
+        const proposed = materializeState(request.state, now);
+        const context = {
+          current: run.state,
+          proposed,
+          run: { runCount: run.runCount, policy: run.policy },
+          now,
+        };
+        const outcome = decideFlowRunTransition(context, request.force);
+        const currentState = run.state;
+        switch (outcome.kind) {
+          case "reject":
+            throw new ConflictError("invalid_state_transition", outcome.reason, { currentState });
+          case "abort":
+            throw new ConflictError("state_transition_aborted", outcome.reason, { currentState });
+          case "wait":
+            return waitResult(run, proposed, outcome.reason, outcome.retryAfterSeconds);
+          case "accept":
+            await store.insertFlowRunState(trx, id, outcome.state);
+            await store.updateFlowRun(trx, id, bookkeepingFor(run, outcome.state, now));
+            return {
+              status: "ACCEPT",
+              state: outcome.state,
+              reason: outcome.reason,
+              retryAfterSeconds: null,
+            };
+        }
+      });
+    },
+
+    read: (id: string) => readOrThrow(id),
+
+    async readStates(id: string): Promise<State[]> {
+      await readOrThrow(id);
+      return store.listFlowRunStates(db.db, id);
+    },
+
+    async readGraph(id: string): Promise<FlowRunGraph> {
+      await readOrThrow(id);
+      return buildFlowRunGraph(db.db, id);
+    },
+
+    async heartbeat(id: string): Promise<FlowRun> {
+      const touched = await store.touchHeartbeat(db.db, id, clock.now());
+      if (!touched) throw new NotFoundError("flow_run_not_found", `flow run ${id} not found`, { id });
+      return readOrThrow(id);
+    },
+
+    async delete(id: string): Promise<Record<string, never>> {
+      if (!(await store.deleteFlowRun(db.db, id))) {
+        throw new NotFoundError("flow_run_not_found", `flow run ${id} not found`, { id });
+      }
+      return {};
+    },
+
+    list: (filter: ParsedFilter): Promise<FlowRunPage> => store.listFlowRuns(db.db, filter),
+    count: async (filter: ParsedFilter) => ({ count: await store.countFlowRuns(db.db, filter) }),
+  };
+
+  async function resolveFlowId(input: ParsedCreate, now: Date): Promise<string> {
+    if (input.flowId) {
+      return found(await findFlow(db.db, input.flowId), "flow_not_found", "flow", input.flowId).id;
+    }
+    const name = input.flowName ?? "";
+    return (await upsertFlow(db.db, { id: newId(now.getTime()), name, tags: [], now })).id;
+  }
+}
+
+/** The flow-run use cases. */
+export type FlowRunService = ReturnType<typeof createFlowRunService>;
+
+function checkParametersSize(parameters: Record<string, unknown>): void {
+  const bytes = Buffer.byteLength(JSON.stringify(parameters), "utf8");
+  if (bytes > MAX_PARAMETERS_BYTES) {
+    throw new PayloadTooLargeError(
+      "payload_too_large",
+      `body.parameters is ${bytes} bytes serialised; the limit is ${MAX_PARAMETERS_BYTES}`,
+      { field: "body.parameters", bytes, limit: MAX_PARAMETERS_BYTES },
+    );
+  }
+}
+
+function initialState(input: ParsedCreate, now: Date): State {
+  const proposed = input.state ?? { type: "SCHEDULED" as const };
+  if (!INITIAL_STATE_TYPES.has(proposed.type)) {
+    throw new ValidationError("validation_failed", `a flow run cannot start ${proposed.type}`, [
+      { path: "body.state.type", message: "a new flow run starts SCHEDULED, PENDING or RUNNING" },
+    ]);
+  }
+  const state = materializeState(proposed, now);
+  if (state.type !== "SCHEDULED" || state.details.scheduledTime) return state;
+  return { ...state, details: { ...state.details, scheduledTime: state.timestamp } };
+}
+
+function waitResult(
+  run: FlowRun,
+  proposed: State,
+  reason: string,
+  retryAfterSeconds: number,
+): SetStateResult {
+  return { status: "WAIT", state: run.state ?? proposed, reason, retryAfterSeconds };
+}

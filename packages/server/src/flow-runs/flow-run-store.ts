@@ -1,0 +1,237 @@
+import type { FlowRun, FlowRunFilter, FlowRunSort, ResultRef, State } from "@sluice/contracts";
+import { sql, type Insertable, type Kysely, type SelectQueryBuilder, type Updateable } from "kysely";
+import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
+import type { FlowRunsTable, StateRow, Tables } from "../db/tables.js";
+import { toState, toStateColumns } from "../states/state-rows.js";
+import { taskRunIdsOfFlowRun } from "../task-runs/task-run-store.js";
+
+type Db = Kysely<Tables>;
+type Updates = Updateable<FlowRunsTable>;
+
+const order = (name: FlowRunSort, column: string, direction: "asc" | "desc", kind: SortOrder["kind"]) =>
+  ({ name, column: `fr.${column}`, idColumn: "fr.id", direction, kind }) satisfies SortOrder;
+
+const SORTS: Record<FlowRunSort, SortOrder> = {
+  EXPECTED_START_TIME_DESC: order("EXPECTED_START_TIME_DESC", "expected_start_time", "desc", "timestamp"),
+  EXPECTED_START_TIME_ASC: order("EXPECTED_START_TIME_ASC", "expected_start_time", "asc", "timestamp"),
+  CREATED_DESC: order("CREATED_DESC", "created_at", "desc", "timestamp"),
+  CREATED_ASC: order("CREATED_ASC", "created_at", "asc", "timestamp"),
+  NAME_ASC: order("NAME_ASC", "name", "asc", "text"),
+};
+
+/** A flow run row joined with its flow's name and current state. */
+function selectFlowRuns(db: Db) {
+  return db
+    .selectFrom("flow_runs as fr")
+    .innerJoin("flows as f", "f.id", "fr.flow_id")
+    .leftJoin("flow_run_states as s", "s.id", "fr.state_id")
+    .selectAll("fr")
+    .select([
+      "f.name as flow_name",
+      "s.type as s_type",
+      "s.name as s_name",
+      "s.timestamp as s_timestamp",
+      "s.message as s_message",
+      "s.details as s_details",
+      "s.result as s_result",
+    ]);
+}
+
+type JoinedRow = Awaited<ReturnType<ReturnType<typeof selectFlowRuns>["executeTakeFirstOrThrow"]>>;
+
+/** Inserts a flow run unless its id or (flow, idempotency key) exists; true when inserted. */
+export async function insertFlowRun(db: Db, run: InsertableFlowRun): Promise<boolean> {
+  const result = await db
+    .insertInto("flow_runs")
+    .values(run)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** A new flow run row. */
+export type InsertableFlowRun = Insertable<FlowRunsTable>;
+
+/** The flow run with this id, or undefined; `forUpdate` locks its row for the transaction. */
+export async function findFlowRun(db: Db, id: string, forUpdate = false): Promise<FlowRun | undefined> {
+  let query = selectFlowRuns(db).where("fr.id", "=", id);
+  if (forUpdate) query = query.forUpdate("fr");
+  const row = await query.executeTakeFirst();
+  return row && toFlowRun(row);
+}
+
+/** The flow run created for this flow with this idempotency key, or undefined. */
+export async function findFlowRunByIdempotencyKey(
+  db: Db,
+  flowId: string,
+  key: string,
+): Promise<FlowRun | undefined> {
+  const row = await selectFlowRuns(db)
+    .where("fr.flow_id", "=", flowId)
+    .where("fr.idempotency_key", "=", key)
+    .executeTakeFirst();
+  return row && toFlowRun(row);
+}
+
+/** Appends a state to a flow run's history. */
+export async function insertFlowRunState(db: Db, flowRunId: string, state: State): Promise<void> {
+  await db
+    .insertInto("flow_run_states")
+    .values({ ...toStateColumns(state), flow_run_id: flowRunId })
+    .execute();
+}
+
+/** Updates columns of a flow run. */
+export async function updateFlowRun(db: Db, id: string, updates: Updates): Promise<void> {
+  await db.updateTable("flow_runs").set(updates).where("id", "=", id).execute();
+}
+
+/** Records a heartbeat; false when the run does not exist. */
+export async function touchHeartbeat(db: Db, id: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable("flow_runs")
+    .set({ last_heartbeat_at: now })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Deletes a flow run; its states, task runs, logs and artifacts go with it (foreign keys cascade). */
+export async function deleteFlowRun(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom("flow_runs").where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** A flow run's state history, oldest first. */
+export async function listFlowRunStates(db: Db, flowRunId: string): Promise<State[]> {
+  const rows = await db
+    .selectFrom("flow_run_states")
+    .selectAll()
+    .where("flow_run_id", "=", flowRunId)
+    .orderBy("timestamp")
+    .orderBy("id")
+    .execute();
+  return rows.map(toState);
+}
+
+/** The ids among `ids` that name no flow run. */
+export async function findMissingFlowRunIds(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom("flow_runs")
+    .select("id")
+    .where("id", "in", [...ids])
+    .execute();
+  const existing = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !existing.has(id));
+}
+
+/** Flow runs called from any of this flow run's task runs (its subflow runs). */
+export async function listChildFlowRuns(db: Db, flowRunId: string): Promise<FlowRun[]> {
+  const rows = await selectFlowRuns(db)
+    .where("fr.parent_task_run_id", "in", taskRunIdsOfFlowRun(db, flowRunId))
+    .orderBy("fr.created_at")
+    .orderBy("fr.id")
+    .execute();
+  return rows.map(toFlowRun);
+}
+
+type Filter = FlowRunFilter & { limit: number; sort: FlowRunSort };
+
+/** A page of flow runs matching the filter, in a stable order. */
+export async function listFlowRuns(db: Db, filter: Filter) {
+  const sort = SORTS[filter.sort];
+  const rows = await applyKeyset(
+    applyFilter(db, selectFlowRuns(db), filter),
+    sort,
+    filter.cursor,
+    filter.limit,
+  ).execute();
+  const value = (row: JoinedRow): Date | string =>
+    ({ expected_start_time: row.expected_start_time, created_at: row.created_at, name: row.name })[
+      sort.column.slice(3) as "name"
+    ];
+  return toPage(rows, filter.limit, sort, value, (row) => row.id, toFlowRun);
+}
+
+/** How many flow runs match the filter. */
+export async function countFlowRuns(db: Db, filter: FlowRunFilter): Promise<number> {
+  const base = db.selectFrom("flow_runs as fr").innerJoin("flows as f", "f.id", "fr.flow_id");
+  const row = await applyFilter(db, base, filter)
+    .select(sql<number>`count(*)::int`.as("count"))
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
+type FlowRunScope = "fr" | "f";
+
+function applyFilter<O>(
+  db: Db,
+  query: SelectQueryBuilder<Tables & { fr: Tables["flow_runs"]; f: Tables["flows"] }, FlowRunScope, O>,
+  filter: FlowRunFilter,
+) {
+  let q = query;
+  const anyOf = (column: string, values: readonly string[] | undefined, type: "uuid" | "text") => {
+    if (values) q = q.where(sql<boolean>`${sql.ref(column)} = any(${[...values]}::${sql.raw(type)}[])`);
+  };
+  anyOf("fr.id", filter.ids, "uuid");
+  anyOf("fr.flow_id", filter.flowIds, "uuid");
+  anyOf("f.name", filter.flowNames, "text");
+  anyOf("fr.state_type", filter.stateTypes, "text");
+  anyOf("fr.state_name", filter.stateNames, "text");
+  if (filter.tags && filter.tags.length > 0) {
+    q = q.where(sql<boolean>`fr.tags @> ${JSON.stringify(filter.tags)}::jsonb`);
+  }
+  if (filter.parentTaskRunId === null) q = q.where("fr.parent_task_run_id", "is", null);
+  if (filter.parentTaskRunId) q = q.where("fr.parent_task_run_id", "=", filter.parentTaskRunId);
+  if (filter.parentFlowRunId) {
+    q = q.where("fr.parent_task_run_id", "in", taskRunIdsOfFlowRun(db, filter.parentFlowRunId));
+  }
+  const range = (
+    column: "fr.expected_start_time" | "fr.start_time",
+    r?: { after?: string; before?: string },
+  ) => {
+    if (r?.after) q = q.where(column, ">=", new Date(r.after));
+    if (r?.before) q = q.where(column, "<=", new Date(r.before));
+  };
+  range("fr.expected_start_time", filter.expectedStartTime);
+  range("fr.start_time", filter.startTime);
+  return q;
+}
+
+function toFlowRun(row: JoinedRow): FlowRun {
+  const state: State | null =
+    row.state_id && row.s_type && row.s_timestamp
+      ? toState({
+          id: row.state_id,
+          type: row.s_type,
+          name: row.s_name ?? row.s_type,
+          timestamp: row.s_timestamp,
+          message: row.s_message,
+          details: row.s_details ?? {},
+          result: row.s_result,
+        } satisfies StateRow)
+      : null;
+  return {
+    id: row.id,
+    name: row.name,
+    flowId: row.flow_id,
+    flowName: row.flow_name,
+    parentTaskRunId: row.parent_task_run_id,
+    parameters: row.parameters,
+    tags: row.tags,
+    policy: row.policy,
+    state,
+    stateType: state?.type ?? null,
+    stateName: state?.name ?? null,
+    runCount: row.run_count,
+    expectedStartTime: row.expected_start_time.toISOString(),
+    startTime: row.start_time?.toISOString() ?? null,
+    endTime: row.end_time?.toISOString() ?? null,
+    totalRunTimeMs: row.total_run_time_ms,
+    result: (row.result ?? null) as ResultRef | null,
+    idempotencyKey: row.idempotency_key,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

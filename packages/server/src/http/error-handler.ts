@@ -1,0 +1,59 @@
+import type { ApiError } from "@sluice/contracts";
+import { type FieldIssue } from "@sluice/contracts";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+import type { Logger } from "../logger.js";
+import { isDatabaseUnavailable } from "./database-errors.js";
+import { DatabaseUnavailableError, SluiceError, ValidationError } from "./errors.js";
+
+/** Maps any thrown error to `{ code, message, details? }`; unknown errors are logged and become 500. */
+export function createErrorHandler(logger: Logger) {
+  return (error: Error, c: Context): Response => {
+    const known = toSluiceError(error);
+    if (known) {
+      if (known instanceof DatabaseUnavailableError) {
+        logger.warn("database unavailable", { path: c.req.path, cause: describe(known.cause) });
+      }
+      return c.json(errorBody(known), known.status as ContentfulStatusCode);
+    }
+    logger.error("unhandled error", { method: c.req.method, path: c.req.path, error: describe(error) });
+    return c.json({ code: "internal_error", message: "internal server error" } satisfies ApiError, 500);
+  };
+}
+
+function toSluiceError(error: Error): SluiceError | undefined {
+  if (error instanceof SluiceError) return error;
+  if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError(error);
+  if (error instanceof HTTPException && error.status === 400 && /json/i.test(error.message)) {
+    return new ValidationError("malformed_json", "the request body is not valid JSON", [], { cause: error });
+  }
+  return undefined;
+}
+
+function errorBody(error: SluiceError): ApiError {
+  const details = Object.keys(error.context).length > 0 ? { ...error.context } : undefined;
+  return { code: error.code, message: error.message, ...(details ? { details } : {}) };
+}
+
+/** Turns zod issues of one request part ("body", "params", "query") into field issues. */
+export function toFieldIssues(part: string, error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: [part, ...issue.path.map(String)].join("."),
+    message: issue.message,
+  }));
+}
+
+/** A validation failure as a 400 validation_failed error naming the fields. */
+export function validationFailed(part: string, error: z.ZodError): ValidationError {
+  const issues = toFieldIssues(part, error);
+  const first = issues[0];
+  const summary = first ? `${first.path}: ${first.message}` : "invalid request";
+  return new ValidationError("validation_failed", `invalid request: ${summary}`, issues);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}

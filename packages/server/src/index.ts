@@ -1,0 +1,31 @@
+/**
+ * @sluice/server: the Sluice orchestration server: REST API, orchestration rules, database and
+ * migrations. The CLI starts it; other packages' tests start a throwaway one.
+ *
+ * @example
+ * import { startServer } from "@sluice/server";
+ * const server = await startServer({ port: 0, pgliteDataDir: "memory" });
+ * console.log(`API at ${server.url}/api/docs`);
+ * await server.close();
+ *
+ * @example
+ * // `sluice db upgrade`
+ * import { loadServerConfig, openDatabase, migrateDatabase } from "@sluice/server";
+ * const db = await openDatabase(loadServerConfig());
+ * const { applied } = await migrateDatabase(db);
+ * await db.close();
+ */
+export { createApp, OPENAPI_INFO, type AppDeps } from "./app.js";
+export { systemClock, type Clock } from "./clock.js";
+export { ConfigError, loadServerConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
+export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db/database.js";
+export {
+  listAppliedMigrations,
+  migrateDatabase,
+  resetDatabase,
+  type MigrationSummary,
+} from "./db/migrate.js";
+export { createLogger, type Logger } from "./logger.js";
+export { startServer, type RunningServer, type StartServerOptions } from "./server.js";
+export { startTestServer, type TestServer, type TestServerOptions } from "./testing/start-test-server.js";
+export { createTestClock, type TestClock } from "./testing/test-clock.js";

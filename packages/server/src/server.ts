@@ -1,0 +1,104 @@
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { serve, type ServerType } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { systemClock, type Clock } from "./clock.js";
+import { loadServerConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
+import { openDatabase, type Database, type DatabaseKind } from "./db/database.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { createLogger } from "./logger.js";
+
+/** Options of startServer; each falls back to the SLUICE_* environment, then to its default. */
+export interface StartServerOptions {
+  /** Interface to listen on (default SLUICE_SERVER_HOST or 127.0.0.1). */
+  host?: string;
+  /** Port (default SLUICE_SERVER_PORT or 4200); 0 picks a free port. */
+  port?: number;
+  /** PostgreSQL URL (default SLUICE_DATABASE_URL; unset: PGlite). */
+  databaseUrl?: string | undefined;
+  /** Data directory (default SLUICE_HOME or ~/.sluice). */
+  home?: string;
+  /** PGlite data directory or "memory" (default `${home}/db`). */
+  pgliteDataDir?: string | undefined;
+  /** Apply pending migrations first (default SLUICE_MIGRATE_ON_START or true). */
+  migrateOnStart?: boolean;
+  /** Log level (default SLUICE_LOG_LEVEL or info; "error" when quiet). */
+  logLevel?: ServerLogLevel;
+  /** Log only errors (default false). */
+  quiet?: boolean;
+  /** The time source (default the system clock); tests inject their own. */
+  clock?: Clock;
+  /** An already open database to serve (default: open one from the options); the caller closes it. */
+  database?: Database;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** Base URL, for example http://127.0.0.1:4200. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly database: { readonly kind: DatabaseKind };
+  /** Stops accepting requests, ends open connections and closes the database it opened. */
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it (unless told not to) and serves the API over HTTP. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const config = resolveConfig(options);
+  const logger = createLogger(config.logLevel);
+  const ownsDatabase = options.database === undefined;
+  const database = options.database ?? (await openDatabase(config));
+  try {
+    if (config.migrateOnStart) {
+      const { applied } = await migrateDatabase(database);
+      if (applied.length > 0) logger.info("applied migrations", { applied });
+    }
+    const app = createApp({ db: database, clock: options.clock ?? systemClock, logger, config });
+    const server = await listen(app.fetch, config.host, config.port);
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    logger.info("sluice server listening", { url, database: database.kind });
+    return {
+      url,
+      host: config.host,
+      port,
+      database: { kind: database.kind },
+      close: async () => {
+        await closeHttpServer(server);
+        if (ownsDatabase) await database.close();
+      },
+    };
+  } catch (error) {
+    if (ownsDatabase) await database.close();
+    throw error;
+  }
+}
+
+function resolveConfig(options: StartServerOptions): ServerConfig {
+  const env = loadServerConfig(process.env);
+  const home = options.home ?? env.home;
+  return {
+    home,
+    databaseUrl: options.databaseUrl ?? env.databaseUrl,
+    pgliteDataDir: options.pgliteDataDir ?? (options.home ? join(home, "db") : env.pgliteDataDir),
+    host: options.host ?? env.host,
+    port: options.port ?? env.port,
+    migrateOnStart: options.migrateOnStart ?? env.migrateOnStart,
+    logLevel: options.logLevel ?? (options.quiet ? "error" : env.logLevel),
+  };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number) {
+  return new Promise<ServerType>((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once("error", reject);
+  });
+}
+
+function closeHttpServer(server: ServerType): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    if ("closeAllConnections" in server) server.closeAllConnections();
+  });
+}

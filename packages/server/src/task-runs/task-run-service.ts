@@ -1,0 +1,70 @@
+import type {
+  State,
+  TaskRun,
+  TaskRunBatch,
+  TaskRunBatchResult,
+  TaskRunFilter,
+  TaskRunPage,
+} from "@sluice/contracts";
+import type { z } from "zod";
+import type { AppDeps } from "../app-deps.js";
+import { findMissingFlowRunIds } from "../flow-runs/flow-run-store.js";
+import { found, NotFoundError } from "../http/errors.js";
+import { insertTaskRunStates, insertTaskRuns, refreshTaskRuns } from "./task-run-batch-store.js";
+import { findMissingTaskRunIds, findTaskRun, listTaskRunStates, listTaskRuns } from "./task-run-store.js";
+
+type ParsedBatch = z.output<typeof TaskRunBatch>;
+type ParsedFilter = z.output<typeof TaskRunFilter>;
+
+/** Task-run use cases: task runs are orchestrated by the SDK and recorded here in batches. */
+export function createTaskRunService({ db, clock }: Pick<AppDeps, "db" | "clock">) {
+  return {
+    /**
+     * Records a batch idempotently: new task runs, new states, then each touched task run's current
+     * state and bookkeeping. No transaction spans the statements: each is atomic, and a batch that
+     * fails half-way converges when re-sent (PGlite serialises everything on one connection).
+     */
+    async record(batch: ParsedBatch): Promise<TaskRunBatchResult> {
+      const missingFlowRun = (
+        await findMissingFlowRunIds(db.db, unique(batch.taskRuns.map((t) => t.flowRunId)))
+      )[0];
+      if (missingFlowRun) {
+        throw new NotFoundError("flow_run_not_found", `flow run ${missingFlowRun} not found`, {
+          id: missingFlowRun,
+        });
+      }
+      const announced = new Set(batch.taskRuns.map((t) => t.id));
+      const referenced = unique(batch.states.map((s) => s.taskRunId).filter((id) => !announced.has(id)));
+      const missingTaskRun = (await findMissingTaskRunIds(db.db, referenced))[0];
+      if (missingTaskRun) {
+        throw new NotFoundError("task_run_not_found", `task run ${missingTaskRun} not found`, {
+          id: missingTaskRun,
+        });
+      }
+      const now = clock.now();
+      const taskRunsCreated = await insertTaskRuns(db.db, batch.taskRuns, now);
+      const statesCreated = await insertTaskRunStates(db.db, batch.states);
+      await refreshTaskRuns(db.db, unique(batch.states.map((s) => s.taskRunId)), now);
+      const duplicatesSkipped =
+        batch.taskRuns.length - taskRunsCreated + (batch.states.length - statesCreated);
+      return { taskRunsCreated, statesCreated, duplicatesSkipped };
+    },
+    async read(id: string): Promise<TaskRun> {
+      return found(await findTaskRun(db.db, id), "task_run_not_found", "task run", id);
+    },
+    async readStates(id: string): Promise<State[]> {
+      found(await findTaskRun(db.db, id), "task_run_not_found", "task run", id);
+      return listTaskRunStates(db.db, id);
+    },
+    list(filter: ParsedFilter): Promise<TaskRunPage> {
+      return listTaskRuns(db.db, filter);
+    },
+  };
+}
+
+/** The task-run use cases. */
+export type TaskRunService = ReturnType<typeof createTaskRunService>;
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}

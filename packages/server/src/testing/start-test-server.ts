@@ -1,0 +1,56 @@
+import type { Clock } from "../clock.js";
+import { openDatabase, type Database } from "../db/database.js";
+import { migrateDatabase } from "../db/migrate.js";
+import { startServer, type RunningServer } from "../server.js";
+
+/** Options of startTestServer. */
+export interface TestServerOptions {
+  /** The time source (default the system clock). */
+  clock?: Clock;
+}
+
+/** A test server, with the database it serves for direct inspection. */
+export interface TestServer extends RunningServer {
+  /** The database behind the server (shared between test servers on PostgreSQL). */
+  readonly db: Database;
+}
+
+let migratedPostgres: Promise<void> | undefined;
+
+/**
+ * Starts a server for tests on a random port: PGlite in memory, or the PostgreSQL database named by
+ * SLUICE_TEST_DATABASE_URL (migrated once per process and shared: isolate tests by data, not by
+ * database). `close()` stops the server and closes its database.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const databaseUrl = process.env.SLUICE_TEST_DATABASE_URL || undefined;
+  const db = await openDatabase({ databaseUrl, pgliteDataDir: "memory", maxConnections: 5 });
+  try {
+    if (databaseUrl) {
+      migratedPostgres ??= migrateDatabase(db).then(() => undefined);
+      await migratedPostgres;
+    } else {
+      await migrateDatabase(db);
+    }
+    const server = await startServer({
+      host: "127.0.0.1",
+      port: 0,
+      database: db,
+      migrateOnStart: false,
+      logLevel: "silent",
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    return {
+      ...server,
+      database: server.database,
+      db,
+      close: async () => {
+        await server.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
