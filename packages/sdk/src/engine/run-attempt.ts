@@ -2,11 +2,17 @@ import { TimedOutError } from "../errors.js";
 import type { State, StateDetails } from "@sluice/contracts";
 import { makeState } from "./recorder.js";
 
+/** The reason a signal was aborted, as an Error. */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
 /** Rejects with the signal's reason as soon as it aborts; otherwise settles like `promise`. */
 export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
+    const onAbort = () => reject(abortReason(signal));
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {

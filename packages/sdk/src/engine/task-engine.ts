@@ -57,8 +57,10 @@ async function runTaskInFlow<A extends unknown[], R>(
   const n = flowRun.dynamicKeys.get(task.taskName) ?? 0;
   flowRun.dynamicKeys.set(task.taskName, n + 1);
   const name = `${task.taskName}-${n}`;
+  const pendingState = makeState("Pending");
   flowRun.session.recorder.addTaskRun({
     id,
+    createdAt: pendingState.timestamp,
     flowRunId: flowRun.id,
     taskKey: task.taskName,
     name,
@@ -66,7 +68,7 @@ async function runTaskInFlow<A extends unknown[], R>(
     tags: task.options.tags ?? [],
     taskInputs: collectTaskInputs(rawArgs, flowRun.parameters),
   });
-  record(flowRun, id, makeState("Pending"));
+  record(flowRun, id, pendingState);
   flowRun.activeTaskRuns.add(id);
   // Nested tasks do not take a slot: their caller holds one, and waiting for another could deadlock.
   const limited = scope.taskRun === undefined;

@@ -12,7 +12,7 @@ const LEVELS: Record<ConsoleMethod, number> = {
 };
 
 let users = 0;
-let originals: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> = {};
+let originals: Partial<Record<ConsoleMethod, PropertyDescriptor>> = {};
 
 /**
  * Starts capturing console.log/info/warn/error into run logs for runs with `logPrints` on.
@@ -22,8 +22,8 @@ let originals: Partial<Record<ConsoleMethod, (...args: unknown[]) => void>> = {}
 export function captureConsole(): () => void {
   if (users++ === 0) {
     for (const method of Object.keys(LEVELS) as ConsoleMethod[]) {
+      originals[method] = Object.getOwnPropertyDescriptor(console, method);
       const original = console[method].bind(console);
-      originals[method] = original;
       console[method] = (...args: unknown[]) => {
         const scope = currentScope();
         if (scope?.logPrints) logForScope(scope, LEVELS[method], format(...args));
@@ -36,7 +36,7 @@ export function captureConsole(): () => void {
     if (released) return;
     released = true;
     if (--users === 0) {
-      for (const [method, original] of Object.entries(originals)) console[method as ConsoleMethod] = original;
+      for (const [method, descriptor] of Object.entries(originals)) Object.defineProperty(console, method, descriptor);
       originals = {};
     }
   };
