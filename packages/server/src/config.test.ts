@@ -1,0 +1,58 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadServerConfig } from "./config.js";
+
+describe("loadServerConfig", () => {
+  it("applies defaults", () => {
+    expect(loadServerConfig({})).toEqual({
+      home: join(homedir(), ".sluice"),
+      databaseUrl: undefined,
+      pgliteDataDir: join(homedir(), ".sluice", "db"),
+      host: "127.0.0.1",
+      port: 4200,
+      migrateOnStart: true,
+      logLevel: "info",
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = loadServerConfig({
+      SLUICE_HOME: "/srv/sluice",
+      SLUICE_DATABASE_URL: "postgresql://u@db:5432/sluice",
+      SLUICE_SERVER_HOST: "0.0.0.0",
+      SLUICE_SERVER_PORT: "8080",
+      SLUICE_MIGRATE_ON_START: "false",
+      SLUICE_LOG_LEVEL: "debug",
+    });
+    expect(config).toMatchObject({
+      home: "/srv/sluice",
+      pgliteDataDir: "/srv/sluice/db",
+      databaseUrl: "postgresql://u@db:5432/sluice",
+      host: "0.0.0.0",
+      port: 8080,
+      migrateOnStart: false,
+      logLevel: "debug",
+    });
+  });
+
+  it("names the variable holding a bad value", () => {
+    expect(() => loadServerConfig({ SLUICE_SERVER_PORT: "eighty" })).toThrow(/SLUICE_SERVER_PORT="eighty"/);
+    expect(() => loadServerConfig({ SLUICE_MIGRATE_ON_START: "maybe" })).toThrow(/SLUICE_MIGRATE_ON_START/);
+    expect(() => loadServerConfig({ SLUICE_DATABASE_URL: "mysql://x" })).toThrow(/SLUICE_DATABASE_URL/);
+    try {
+      loadServerConfig({ SLUICE_LOG_LEVEL: "loud", SLUICE_SERVER_PORT: "70000" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variables).toEqual(["SLUICE_SERVER_PORT", "SLUICE_LOG_LEVEL"]);
+    }
+  });
+
+  it("expands ~ in SLUICE_HOME and treats empty values as unset", () => {
+    expect(loadServerConfig({ SLUICE_HOME: "~/data", SLUICE_DATABASE_URL: "" })).toMatchObject({
+      home: join(homedir(), "data"),
+      databaseUrl: undefined,
+    });
+  });
+});

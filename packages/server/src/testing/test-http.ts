@@ -1,0 +1,38 @@
+/** A response as tests look at it: the status and the parsed JSON body (or text when not JSON). */
+export interface TestResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+/** A tiny fetch wrapper for tests against a running server. */
+export function testHttp(baseUrl: string) {
+  const send = async (method: string, path: string, body?: unknown, raw?: string): Promise<TestResponse> => {
+    const init: RequestInit = { method };
+    if (body !== undefined || raw !== undefined) {
+      init.headers = { "content-type": "application/json" };
+      init.body = raw ?? JSON.stringify(body);
+    }
+    const response = await fetch(baseUrl + path, init);
+    const text = await response.text();
+    const isJson = response.headers.get("content-type")?.includes("application/json") ?? false;
+    return { status: response.status, body: isJson ? JSON.parse(text) : text };
+  };
+  return {
+    get: (path: string) => send("GET", path),
+    post: (path: string, body: unknown = {}) => send("POST", path, body),
+    postRaw: (path: string, raw: string) => send("POST", path, undefined, raw),
+    patch: (path: string, body: unknown) => send("PATCH", path, body),
+    delete: (path: string) => send("DELETE", path),
+  };
+}
+
+/** Waits until `check` returns a value other than undefined, polling until `timeoutMs` passes. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
