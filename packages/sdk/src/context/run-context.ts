@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Limiter } from "../engine/limiter.js";
 import type { Session } from "../api-connection/session.js";
+import type { StateClock } from "../engine/recorder.js";
 
 /** What `getRunContext()` tells flow and task code about the run it is in. */
 export interface RunContext {
@@ -31,8 +32,10 @@ export interface FlowRunScope {
   signal: AbortSignal;
   /** Calls per task key so far, for dynamic keys ("0", "1", ...). */
   readonly dynamicKeys: Map<string, number>;
-  /** Task runs started and not yet finished: id -> last recorded state type. */
-  readonly activeTaskRuns: Set<string>;
+  /** Task runs started and not yet finished, with the clock of their states. */
+  readonly activeTaskRuns: Map<string, StateClock>;
+  /** The clock of the flow run's own states. */
+  readonly clock: StateClock;
   /** Set once the flow run has reported its final state; later task states are dropped. */
   finished: boolean;
 }

@@ -3,7 +3,7 @@ import { acquireSession, getHeartbeatSeconds, printEphemeralHint } from "../api-
 import { currentScope, type ExecutionScope } from "../context/run-context.js";
 import { validateParameters } from "../flows/parameters.js";
 import type { z } from "zod";
-import { makeState } from "./recorder.js";
+import { makeState, StateClock } from "./recorder.js";
 import { executeFlowRun, type FlowDefinition, type FlowRunOutcome } from "./flow-run-execution.js";
 import { failedState } from "./run-attempt.js";
 import { resultOwners } from "../tasks/task-inputs.js";
@@ -61,9 +61,10 @@ async function executeSubflow<R>(
     tags: flow.options.tags ?? [],
     taskInputs: {},
   });
-  recorder.addState(taskRunId, makeState("Pending"));
-  recorder.addState(taskRunId, makeState("Running"));
-  parentRun.activeTaskRuns.add(taskRunId);
+  const clock = new StateClock();
+  recorder.addState(taskRunId, makeState("Pending", {}, clock));
+  recorder.addState(taskRunId, makeState("Running", {}, clock));
+  parentRun.activeTaskRuns.set(taskRunId, clock);
   // The child run names this task run as its parent, so the server must know it first.
   await recorder.flush();
   try {
@@ -75,18 +76,18 @@ async function executeSubflow<R>(
     if (!parentRun.finished) {
       const { state } = outcome;
       if (state.type === "COMPLETED") {
-        recorder.addState(taskRunId, makeState("Completed", { result: state.result }));
+        recorder.addState(taskRunId, makeState("Completed", { result: state.result }, clock));
         const value = outcome.result;
         if (value !== null && typeof value === "object") resultOwners.set(value, taskRunId);
       } else if (state.type === "CANCELLED") {
-        recorder.addState(taskRunId, makeState("Cancelled", { message: state.message }));
+        recorder.addState(taskRunId, makeState("Cancelled", { message: state.message }, clock));
       } else {
-        recorder.addState(taskRunId, failedState(outcome.error, 1));
+        recorder.addState(taskRunId, failedState(outcome.error, 1, clock));
       }
     }
     return outcome;
   } catch (error) {
-    if (!parentRun.finished) recorder.addState(taskRunId, makeState("Crashed", { message: String(error) }));
+    if (!parentRun.finished) recorder.addState(taskRunId, makeState("Crashed", { message: String(error) }, clock));
     throw error;
   } finally {
     parentRun.activeTaskRuns.delete(taskRunId);

@@ -15,8 +15,8 @@ import { runHooks } from "./hooks.js";
 import { Limiter } from "./limiter.js";
 import { proposeFlowRunState } from "./flow-run-states.js";
 import { registerActiveFlowRun } from "./process-signals.js";
-import { makeState } from "./recorder.js";
-import { failedState, runAttempt } from "./run-attempt.js";
+import { makeState, StateClock } from "./recorder.js";
+import { abortReason, failedState, raceSignal, runAttempt } from "./run-attempt.js";
 
 /** What the engine needs of a flow. */
 export interface FlowDefinition<R> {
@@ -49,6 +49,7 @@ export interface FlowRunPlacement {
 const never = new Promise<never>(() => undefined);
 
 async function startFlowRun(
+  clock: StateClock,
   client: SluiceClient,
   flow: FlowDefinition<unknown>,
   parameters: Record<string, unknown>,
@@ -56,7 +57,7 @@ async function startFlowRun(
 ): Promise<FlowRun> {
   const { options } = flow;
   if (placement.flowRunId) {
-    await proposeFlowRunState(client, placement.flowRunId, { type: "RUNNING", name: "Running" });
+    await proposeFlowRunState(client, placement.flowRunId, { type: "RUNNING", name: "Running", timestamp: clock.next() });
     return client.readFlowRun(placement.flowRunId);
   }
   return client.createFlowRun({
@@ -67,14 +68,15 @@ async function startFlowRun(
     tags: options.tags ?? [],
     policy: { retries: options.retries ?? 0, retryDelaySeconds: options.retryDelaySeconds ?? 0 },
     parentTaskRunId: placement.parentTaskRunId ?? null,
-    state: { id: randomUUID(), type: "RUNNING", name: "Running", timestamp: new Date().toISOString() },
+    state: { id: randomUUID(), type: "RUNNING", name: "Running", timestamp: clock.next() },
   });
 }
 
 /** Records a terminal state for every task run still running (a cancelled or crashed flow run). */
 function closeTaskRuns(scope: FlowRunScope, name: StateName, message: string): void {
-  for (const taskRunId of scope.activeTaskRuns)
-    scope.session.recorder.addState(taskRunId, makeState(name, { message }));
+  for (const [taskRunId, clock] of scope.activeTaskRuns) {
+    scope.session.recorder.addState(taskRunId, makeState(name, { message }, clock));
+  }
   scope.activeTaskRuns.clear();
 }
 
@@ -87,7 +89,8 @@ export async function executeFlowRun<R>(
 ): Promise<FlowRunOutcome<R>> {
   const { options } = flow;
   const { client } = session;
-  const run = await startFlowRun(client, flow, parameters, placement);
+  const clock = new StateClock();
+  const run = await startFlowRun(clock, client, flow, parameters, placement);
   const controller = new AbortController();
   const onParentAbort = () => controller.abort(placement.parentSignal?.reason);
   placement.parentSignal?.addEventListener("abort", onParentAbort, { once: true });
@@ -101,7 +104,8 @@ export async function executeFlowRun<R>(
     attempt: 1,
     signal: controller.signal,
     dynamicKeys: new Map(),
-    activeTaskRuns: new Set(),
+    activeTaskRuns: new Map(),
+    clock,
     finished: false,
   };
   const exec: ExecutionScope = { flowRun: scope, taskRun: undefined, logPrints: options.logPrints ?? false };
@@ -116,7 +120,7 @@ export async function executeFlowRun<R>(
     closeTaskRuns(scope, name === "Cancelled" ? "Cancelled" : "Crashed", `The flow run ended ${name}`);
     scope.finished = true;
     await session.recorder.flush();
-    const state = makeState(name, fields);
+    const state = makeState(name, fields, scope.clock);
     return proposeFlowRunState(client, run.id, state, force);
   };
   const unregister = registerActiveFlowRun({
@@ -152,10 +156,13 @@ export async function executeFlowRun<R>(
         );
       let value: R;
       try {
-        value = await runAttempt("Flow", options.timeoutSeconds, controller.signal, (signal) => {
+        if (controller.signal.aborted) throw abortReason(controller.signal);
+        // Raced against the run's signal: a cancelled run ends even if the function ignores its signal.
+        const attempt = runAttempt("Flow", options.timeoutSeconds, controller.signal, (signal) => {
           scope.signal = signal;
-          return executionStorage.run(exec, () => Promise.resolve(flow.fn(parameters as never)));
+          return executionStorage.run(exec, async () => flow.fn(parameters as never));
         });
+        value = await raceSignal(attempt, controller.signal);
       } catch (error) {
         const reason: unknown = controller.signal.reason;
         // The signal handler records the run and exits the process; nothing more to do here.
@@ -172,7 +179,7 @@ export async function executeFlowRun<R>(
           `Encountered an exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
         await session.recorder.flush();
-        const state = await proposeFlowRunState(client, run.id, failedState(error, scope.attempt));
+        const state = await proposeFlowRunState(client, run.id, failedState(error, scope.attempt, clock));
         if (state.type === "SCHEDULED") {
           const due = state.details.scheduledTime ? Date.parse(state.details.scheduledTime) - Date.now() : 0;
           logForScope(exec, 20, `Retrying in ${Math.max(0, due / 1000).toFixed(1)} s (${state.name})`);

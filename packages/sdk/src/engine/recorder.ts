@@ -14,16 +14,36 @@ import { BackgroundBatcher } from "./background-batcher.js";
 type RecordItem =
   { taskRun: TaskRunCreate; state?: undefined } | { taskRun?: undefined; state: TaskRunStateRecord };
 
+/** Optional fields of a new state. */
+export interface StateFields {
+  message?: string | null;
+  details?: StateDetails;
+  result?: State["result"];
+}
+
+/**
+ * Timestamps for the states of one run, strictly increasing in milliseconds (the server's
+ * resolution), so states recorded within the same millisecond keep their order.
+ */
+export class StateClock {
+  private lastMs = 0;
+
+  /** The next timestamp: now, or 1 ms after the previous one. */
+  next(): string {
+    let ms = Date.now();
+    if (ms <= this.lastMs) ms = this.lastMs + 1;
+    this.lastMs = ms;
+    return new Date(ms).toISOString();
+  }
+}
+
 /** Builds a state with a client-chosen id and the current time. */
-export function makeState(
-  name: StateName,
-  fields: { message?: string | null; details?: StateDetails; result?: State["result"] } = {},
-): State {
+export function makeState(name: StateName, fields: StateFields = {}, clock?: StateClock): State {
   return {
     id: randomUUID(),
     type: NAMED_STATES[name],
     name,
-    timestamp: new Date().toISOString(),
+    timestamp: clock ? clock.next() : new Date().toISOString(),
     message: fields.message ?? null,
     details: fields.details ?? {},
     result: fields.result ?? null,

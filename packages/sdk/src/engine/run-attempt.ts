@@ -1,6 +1,6 @@
 import { TimedOutError } from "../errors.js";
 import type { State, StateDetails } from "@sluice/contracts";
-import { makeState } from "./recorder.js";
+import { makeState, type StateClock } from "./recorder.js";
 
 /** The reason a signal was aborted, as an Error. */
 export function abortReason(signal: AbortSignal): Error {
@@ -55,7 +55,7 @@ export async function runAttempt<T>(
 }
 
 /** The FAILED state for an error: named TimedOut for timeouts, with the error's name and stack. */
-export function failedState(error: unknown, runCount: number): State {
+export function failedState(error: unknown, runCount: number, clock?: StateClock): State {
   const details: StateDetails = { runCount };
   if (error instanceof Error) {
     details.errorName = error.name.slice(0, 200);
@@ -66,5 +66,5 @@ export function failedState(error: unknown, runCount: number): State {
     0,
     10_000,
   );
-  return makeState(error instanceof TimedOutError ? "TimedOut" : "Failed", { message, details });
+  return makeState(error instanceof TimedOutError ? "TimedOut" : "Failed", { message, details }, clock);
 }

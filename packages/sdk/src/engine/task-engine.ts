@@ -10,7 +10,7 @@ import { applyJitter, retryDelayFor, sleep } from "../retries/retry-policy.js";
 import { collectTaskInputs, isThenable, promiseOwners, resultOwners } from "../tasks/task-inputs.js";
 import type { TaskHookInfo, TaskOptions } from "../tasks/task-options.js";
 import { runHooks } from "./hooks.js";
-import { makeState } from "./recorder.js";
+import { makeState, StateClock } from "./recorder.js";
 import { failedState, runAttempt } from "./run-attempt.js";
 
 /** What the engine needs of a task. */
@@ -57,7 +57,8 @@ async function runTaskInFlow<A extends unknown[], R>(
   const n = flowRun.dynamicKeys.get(task.taskName) ?? 0;
   flowRun.dynamicKeys.set(task.taskName, n + 1);
   const name = `${task.taskName}-${n}`;
-  const pendingState = makeState("Pending");
+  const clock = new StateClock();
+  const pendingState = makeState("Pending", {}, clock);
   flowRun.session.recorder.addTaskRun({
     id,
     createdAt: pendingState.timestamp,
@@ -69,7 +70,7 @@ async function runTaskInFlow<A extends unknown[], R>(
     taskInputs: collectTaskInputs(rawArgs, flowRun.parameters),
   });
   record(flowRun, id, pendingState);
-  flowRun.activeTaskRuns.add(id);
+  flowRun.activeTaskRuns.set(id, clock);
   // Nested tasks do not take a slot: their caller holds one, and waiting for another could deadlock.
   const limited = scope.taskRun === undefined;
   try {
@@ -79,7 +80,7 @@ async function runTaskInFlow<A extends unknown[], R>(
       try {
         args = (await pending) as A;
       } catch (error) {
-        record(flowRun, id, makeState("Failed", { message: `An upstream task failed: ${String(error)}` }));
+        record(flowRun, id, makeState("Failed", { message: `An upstream task failed: ${String(error)}` }, clock));
         throw error;
       }
     }
@@ -88,7 +89,7 @@ async function runTaskInFlow<A extends unknown[], R>(
       if (wait) await wait;
     }
     try {
-      return await executeTaskRun(task, id, name, args, scope);
+      return await executeTaskRun(task, id, name, args, scope, clock);
     } finally {
       if (limited) flowRun.limiter.release();
     }
@@ -108,6 +109,7 @@ async function executeTaskRun<A extends unknown[], R>(
   name: string,
   args: A,
   scope: ExecutionScope,
+  clock: StateClock,
 ): Promise<R> {
   const { options } = task;
   const flowRun = scope.flowRun;
@@ -139,7 +141,7 @@ async function executeTaskRun<A extends unknown[], R>(
         cacheKey,
         ...(hit.entry.expiration ? { cacheExpiration: hit.entry.expiration } : {}),
       };
-      const state = makeState("Cached", { details, result: hit.entry.result });
+      const state = makeState("Cached", { details, result: hit.entry.result }, clock);
       record(flowRun, id, state);
       await runHooks("onCompletion", options.onCompletion, hookInfo(state, { result: hit.value }), scope);
       return hit.value as R;
@@ -149,7 +151,7 @@ async function executeTaskRun<A extends unknown[], R>(
   const release = logPrints ? captureConsole() : undefined;
   try {
     for (let attempt = 1; ; attempt++) {
-      const running = makeState(attempt === 1 ? "Running" : "Retrying", { details: { runCount: attempt } });
+      const running = makeState(attempt === 1 ? "Running" : "Retrying", { details: { runCount: attempt } }, clock);
       record(flowRun, id, running);
       if (attempt === 1 && options.onRunning)
         await runHooks("onRunning", options.onRunning, hookInfo(running), scope);
@@ -173,7 +175,7 @@ async function executeTaskRun<A extends unknown[], R>(
           cacheKey === undefined
             ? { runCount: attempt }
             : { runCount: attempt, cacheKey, ...(expiration ? { cacheExpiration: expiration } : {}) };
-        const completed = makeState("Completed", { details, result });
+        const completed = makeState("Completed", { details, result }, clock);
         record(flowRun, id, completed);
         if (value !== null && typeof value === "object") resultOwners.set(value, id);
         if (options.onCompletion)
@@ -189,7 +191,7 @@ async function executeTaskRun<A extends unknown[], R>(
           record(
             flowRun,
             id,
-            makeState("AwaitingRetry", { details: { scheduledTime, retryAttempt: attempt } }),
+            makeState("AwaitingRetry", { details: { scheduledTime, retryAttempt: attempt } }, clock),
           );
           logForScope(
             { flowRun, taskRun: { id, name, attempt, signal: flowRun.signal }, logPrints },
@@ -199,7 +201,7 @@ async function executeTaskRun<A extends unknown[], R>(
           await sleep(delay * 1000, flowRun.signal);
           continue;
         }
-        const failed = failedState(error, attempt);
+        const failed = failedState(error, attempt, clock);
         record(flowRun, id, failed);
         if (options.onFailure)
           await runHooks("onFailure", options.onFailure, hookInfo(failed, { error }), scope);

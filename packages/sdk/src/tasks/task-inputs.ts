@@ -4,6 +4,8 @@ import type { TaskInput } from "@sluice/contracts";
 export const promiseOwners = new WeakMap<object, string>();
 /** Object returned by a task run -> that task run's id. */
 export const resultOwners = new WeakMap<object, string>();
+/** List returned by `task.map` -> the task run ids of its items. */
+export const mappedOwners = new WeakMap<object, string[]>();
 
 /** True for promises and other thenables. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -37,6 +39,8 @@ function inputOf(value: unknown, parameters: Readonly<Record<string, unknown>>):
   const parameter = parameterNamed(value, parameters);
   if (parameter !== undefined) return [{ kind: "parameter", name: parameter }];
   if (value !== null && typeof value === "object") {
+    const mapped = mappedOwners.get(value);
+    if (mapped) return mapped.map((id) => ({ kind: "task-run", id }));
     if (Array.isArray(value)) {
       const upstream: TaskInput[] = [];
       for (const item of value as unknown[]) {

@@ -1,4 +1,5 @@
 import { callTask, type TaskDefinition } from "../engine/task-engine.js";
+import { mappedOwners, promiseOwners } from "./task-inputs.js";
 import type { TaskOptions } from "./task-options.js";
 
 const TASK_MARKER = Symbol.for("sluice.task");
@@ -74,7 +75,11 @@ export function task<A extends unknown[], R>(
         lists.map((list) => (isUnmapped(list) ? list.value : (list as unknown[])[i])),
       ),
     );
-    return Promise.all(calls);
+    const ids = calls.map((call) => promiseOwners.get(call));
+    return Promise.all(calls).then((results) => {
+      if (ids.every((id) => id !== undefined)) mappedOwners.set(results, ids as string[]);
+      return results;
+    });
   };
   return Object.assign(call, definition, { map, [TASK_MARKER]: true as const });
 }
