@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- tasks and flows are async functions by contract; many test bodies need no await. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRunContext } from "../context/run-context.js";
 import { CancelledError, TimedOutError } from "../errors.js";
@@ -14,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const stateNames = async (flowRunId: string) => (await ctx.client.readFlowRunStates(flowRunId)).map((s) => s.name);
+const stateNames = async (flowRunId: string) =>
+  (await ctx.client.readFlowRunStates(flowRunId)).map((s) => s.name);
 
 describe("flow engine", () => {
   it("retries a failed flow run through the server's AwaitingRetry", async () => {
@@ -35,7 +37,12 @@ describe("flow engine", () => {
     );
     const outcome = await runFlow(flaky, {});
     expect(outcome.result).toBe(2);
-    expect(await stateNames(outcome.flowRunId)).toEqual(["Running", "AwaitingRetry", "Retrying", "Completed"]);
+    expect(await stateNames(outcome.flowRunId)).toEqual([
+      "Running",
+      "AwaitingRetry",
+      "Retrying",
+      "Completed",
+    ]);
     expect(seen).toEqual(["Running", "Retrying", "completed"]);
   });
 
@@ -58,7 +65,11 @@ describe("flow engine", () => {
     });
     const outcome = await runFlow(slow, {});
     expect(outcome.error).toBeInstanceOf(TimedOutError);
-    expect(outcome.state).toMatchObject({ type: "FAILED", name: "TimedOut", details: { timeoutSeconds: 0.05 } });
+    expect(outcome.state).toMatchObject({
+      type: "FAILED",
+      name: "TimedOut",
+      details: { timeoutSeconds: 0.05 },
+    });
     expect(aborted).toBe(true);
   });
 
@@ -76,13 +87,20 @@ describe("flow engine", () => {
     const parent = flow({ name: "parent" }, async () => [await child({ x: 1 }), await child({ x: 2 })]);
     const outcome = await runFlow(parent, {});
     expect(outcome.result).toEqual([2, 4]);
-    const children = await ctx.client.filterFlowRuns({ parentFlowRunId: outcome.flowRunId, sort: "CREATED_ASC" });
+    const children = await ctx.client.filterFlowRuns({
+      parentFlowRunId: outcome.flowRunId,
+      sort: "CREATED_ASC",
+    });
     expect(children.items.map((r) => [r.flowName, r.stateType, r.parameters])).toEqual([
       ["child", "COMPLETED", { x: 1 }],
       ["child", "COMPLETED", { x: 2 }],
     ]);
     const parentTask = await ctx.client.readTaskRun(children.items[0]!.parentTaskRunId!);
-    expect(parentTask).toMatchObject({ flowRunId: outcome.flowRunId, name: "child-0", stateType: "COMPLETED" });
+    expect(parentTask).toMatchObject({
+      flowRunId: outcome.flowRunId,
+      name: "child-0",
+      stateType: "COMPLETED",
+    });
   });
 
   it("notices CANCELLING through the heartbeat, aborts the signal and ends CANCELLED", async () => {
@@ -131,12 +149,24 @@ describe("flow engine", () => {
       Promise.all(Array.from({ length: 500 }, (_, i) => noop(i))),
     );
     const outcome = await runFlow(many, {});
-    const page = await ctx.client.filterTaskRuns({ flowRunIds: [outcome.flowRunId], stateTypes: ["COMPLETED"], limit: 1000 });
+    const page = await ctx.client.filterTaskRuns({
+      flowRunIds: [outcome.flowRunId],
+      stateTypes: ["COMPLETED"],
+      limit: 1000,
+    });
     expect(page.items).toHaveLength(500);
     const first = page.items[0]!;
     const states = await ctx.client.readTaskRunStates(first.id);
     const again = await ctx.client.recordTaskRuns({
-      taskRuns: [{ id: first.id, flowRunId: outcome.flowRunId, taskKey: "noop", name: first.name, dynamicKey: first.dynamicKey }],
+      taskRuns: [
+        {
+          id: first.id,
+          flowRunId: outcome.flowRunId,
+          taskKey: "noop",
+          name: first.name,
+          dynamicKey: first.dynamicKey,
+        },
+      ],
       states: states.map((state) => ({ taskRunId: first.id, state })),
     });
     expect(again).toMatchObject({ taskRunsCreated: 0, statesCreated: 0 });

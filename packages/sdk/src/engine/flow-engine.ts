@@ -87,7 +87,8 @@ async function executeSubflow<R>(
     }
     return outcome;
   } catch (error) {
-    if (!parentRun.finished) recorder.addState(taskRunId, makeState("Crashed", { message: String(error) }, clock));
+    if (!parentRun.finished)
+      recorder.addState(taskRunId, makeState("Crashed", { message: String(error) }, clock));
     throw error;
   } finally {
     parentRun.activeTaskRuns.delete(taskRunId);

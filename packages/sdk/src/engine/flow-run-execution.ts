@@ -57,7 +57,11 @@ async function startFlowRun(
 ): Promise<FlowRun> {
   const { options } = flow;
   if (placement.flowRunId) {
-    await proposeFlowRunState(client, placement.flowRunId, { type: "RUNNING", name: "Running", timestamp: clock.next() });
+    await proposeFlowRunState(client, placement.flowRunId, {
+      type: "RUNNING",
+      name: "Running",
+      timestamp: clock.next(),
+    });
     return client.readFlowRun(placement.flowRunId);
   }
   return client.createFlowRun({

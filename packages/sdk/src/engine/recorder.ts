@@ -1,12 +1,5 @@
 import type { SluiceClient } from "@sluice/client";
-import type {
-  State,
-  StateDetails,
-  StateName,
-  StateType,
-  TaskRunCreate,
-  TaskRunStateRecord,
-} from "@sluice/contracts";
+import type { State, StateDetails, StateName, TaskRunCreate, TaskRunStateRecord } from "@sluice/contracts";
 import { NAMED_STATES } from "@sluice/contracts";
 import { randomUUID } from "node:crypto";
 import { BackgroundBatcher } from "./background-batcher.js";

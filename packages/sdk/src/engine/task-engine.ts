@@ -80,7 +80,11 @@ async function runTaskInFlow<A extends unknown[], R>(
       try {
         args = (await pending) as A;
       } catch (error) {
-        record(flowRun, id, makeState("Failed", { message: `An upstream task failed: ${String(error)}` }, clock));
+        record(
+          flowRun,
+          id,
+          makeState("Failed", { message: `An upstream task failed: ${String(error)}` }, clock),
+        );
         throw error;
       }
     }
@@ -151,7 +155,11 @@ async function executeTaskRun<A extends unknown[], R>(
   const release = logPrints ? captureConsole() : undefined;
   try {
     for (let attempt = 1; ; attempt++) {
-      const running = makeState(attempt === 1 ? "Running" : "Retrying", { details: { runCount: attempt } }, clock);
+      const running = makeState(
+        attempt === 1 ? "Running" : "Retrying",
+        { details: { runCount: attempt } },
+        clock,
+      );
       record(flowRun, id, running);
       if (attempt === 1 && options.onRunning)
         await runHooks("onRunning", options.onRunning, hookInfo(running), scope);

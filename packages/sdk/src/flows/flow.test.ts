@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- tasks and flows are async functions by contract; many test bodies need no await. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ParameterValidationError } from "../errors.js";
@@ -17,7 +18,10 @@ const add = task({ name: "add" }, async (a: number, b: number) => a + b);
 describe("flow", () => {
   it("runs, records the flow run and its task runs, and returns the result", async () => {
     const hello = flow(
-      { name: "hello", parameters: z.object({ name: z.string().default("world"), n: z.number().default(2) }) },
+      {
+        name: "hello",
+        parameters: z.object({ name: z.string().default("world"), n: z.number().default(2) }),
+      },
       async ({ name, n }) => {
         const sum = await add(n, 1);
         const mapped = await add.map([1, 2], [10, 20]);
@@ -39,11 +43,17 @@ describe("flow", () => {
     ]);
     const states = await ctx.client.readTaskRunStates(taskRuns.items[0]!.id);
     expect(states.map((s) => s.name)).toEqual(["Pending", "Running", "Completed"]);
-    expect(taskRuns.items[0]!.taskInputs).toEqual({ "0": [{ kind: "parameter", name: "n" }], "1": [{ kind: "constant", type: "number" }] });
+    expect(taskRuns.items[0]!.taskInputs).toEqual({
+      "0": [{ kind: "parameter", name: "n" }],
+      "1": [{ kind: "constant", type: "number" }],
+    });
   });
 
   it("rejects invalid parameters listing every failing field, and creates no run", async () => {
-    const strict = flow({ name: "strict", parameters: z.object({ a: z.number(), b: z.string() }) }, async () => 1);
+    const strict = flow(
+      { name: "strict", parameters: z.object({ a: z.number(), b: z.string() }) },
+      async () => 1,
+    );
     const error = await runFlow(strict, { a: "x" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParameterValidationError);
     expect((error as ParameterValidationError).issues.map((i) => i.path)).toEqual(["a", "b"]);

@@ -36,7 +36,8 @@ export function captureConsole(): () => void {
     if (released) return;
     released = true;
     if (--users === 0) {
-      for (const [method, descriptor] of Object.entries(originals)) Object.defineProperty(console, method, descriptor);
+      for (const [method, descriptor] of Object.entries(originals))
+        Object.defineProperty(console, method, descriptor);
       originals = {};
     }
   };

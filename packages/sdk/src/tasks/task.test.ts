@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- tasks and flows are async functions by contract; many test bodies need no await. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { getRunContext } from "../context/run-context.js";
@@ -16,7 +17,10 @@ afterAll(() => ctx.close());
 
 /** Runs `body` as a flow run and returns its id and result. */
 async function inFlow<R>(body: () => Promise<R>, options: { taskConcurrency?: number } = {}) {
-  const f = flow({ name: "task-test", ...options }, async () => ({ value: await body(), id: getRunContext().flowRunId }));
+  const f = flow({ name: "task-test", ...options }, async () => ({
+    value: await body(),
+    id: getRunContext().flowRunId,
+  }));
   return f();
 }
 
@@ -39,24 +43,36 @@ describe("task", () => {
 
   it("retries with delays and jitter until it succeeds", async () => {
     let calls = 0;
-    const flaky = task({ name: "flaky", retries: 2, retryDelaySeconds: [0.01, 0.02], retryJitterFactor: 0.5 }, async () => {
-      if (++calls < 3) throw new Error(`fail ${calls}`);
-      return getRunContext().attempt;
-    });
+    const flaky = task(
+      { name: "flaky", retries: 2, retryDelaySeconds: [0.01, 0.02], retryJitterFactor: 0.5 },
+      async () => {
+        if (++calls < 3) throw new Error(`fail ${calls}`);
+        return getRunContext().attempt;
+      },
+    );
     const { value, id } = await inFlow(() => flaky());
     expect(value).toBe(3);
     const [run] = await taskRunsOf(id);
     expect(await stateNames(run!.id)).toEqual([
-      "Pending", "Running", "AwaitingRetry", "Retrying", "AwaitingRetry", "Retrying", "Completed",
+      "Pending",
+      "Running",
+      "AwaitingRetry",
+      "Retrying",
+      "AwaitingRetry",
+      "Retrying",
+      "Completed",
     ]);
   });
 
   it("stops retrying when retryCondition says no", async () => {
     let calls = 0;
-    const picky = task({ name: "picky", retries: 5, retryCondition: (error) => !(error instanceof TypeError) }, async () => {
-      calls++;
-      throw new TypeError("not retryable");
-    });
+    const picky = task(
+      { name: "picky", retries: 5, retryCondition: (error) => !(error instanceof TypeError) },
+      async () => {
+        calls++;
+        throw new TypeError("not retryable");
+      },
+    );
     await expect(inFlow(() => picky())).rejects.toThrow("not retryable");
     expect(calls).toBe(1);
   });
@@ -81,7 +97,10 @@ describe("task", () => {
 
   it("caches by inputs, honours refreshCache, and persists results that read back", async () => {
     let calls = 0;
-    const square = task({ name: "square", cachePolicy: "inputs" }, async (x: number) => ({ v: x * x, call: ++calls }));
+    const square = task({ name: "square", cachePolicy: "inputs" }, async (x: number) => ({
+      v: x * x,
+      call: ++calls,
+    }));
     const first = await inFlow(() => square(3));
     const second = await inFlow(() => square(3));
     expect(second.value).toEqual(first.value);
@@ -92,17 +111,25 @@ describe("task", () => {
     expect(await readResult(ctx.resultStore, cached!.result!)).toEqual({ v: 9, call: 1 });
     await inFlow(() => square(4));
     expect(calls).toBe(2);
-    const refreshing = task({ name: "square", cachePolicy: "inputs", refreshCache: true }, async (x: number) => ({ v: x * x, call: ++calls }));
+    const refreshing = task(
+      { name: "square", cachePolicy: "inputs", refreshCache: true },
+      async (x: number) => ({ v: x * x, call: ++calls }),
+    );
     expect((await inFlow(() => refreshing(3))).value).toEqual({ v: 9, call: 3 });
   });
 
   it("caches by flow parameters and by a custom key, and expires", async () => {
     let calls = 0;
     const byParams = task({ name: "by-params", cachePolicy: "flowParameters" }, async () => ++calls);
-    const f = flow({ name: "cache-params", parameters: z.object({ day: z.string() }) }, async () => byParams());
+    const f = flow({ name: "cache-params", parameters: z.object({ day: z.string() }) }, async () =>
+      byParams(),
+    );
     expect([await f({ day: "mon" }), await f({ day: "mon" }), await f({ day: "tue" })]).toEqual([1, 1, 2]);
     let customCalls = 0;
-    const custom = task({ name: "custom", cacheKeyFn: (_c, [k]: [string]) => `custom/${k}/../x`, cacheExpirationSeconds: 0.05 }, async (_k: string) => ++customCalls);
+    const custom = task(
+      { name: "custom", cacheKeyFn: (_c, [k]: [string]) => `custom/${k}/../x`, cacheExpirationSeconds: 0.05 },
+      async (_k: string) => ++customCalls,
+    );
     await inFlow(() => custom("a"));
     await inFlow(() => custom("a"));
     expect(customCalls).toBe(1);
@@ -117,7 +144,12 @@ describe("task", () => {
       {
         name: "hooked",
         onRunning: (i: TaskHookInfo) => void seen.push(`running:${i.state.name}`),
-        onCompletion: [(i) => void seen.push(`completed:${String(i.result)}`), () => { throw new Error("hook broke"); }],
+        onCompletion: [
+          (i) => void seen.push(`completed:${String(i.result)}`),
+          () => {
+            throw new Error("hook broke");
+          },
+        ],
         onFailure: (i) => void seen.push(`failed:${String(i.error)}`),
       },
       async (fail: boolean) => {
@@ -143,7 +175,9 @@ describe("task", () => {
     expect(value).toEqual([60, 30]);
     const runs = await taskRunsOf(id);
     const byName = new Map(runs.map((r) => [r.name, r]));
-    expect(byName.get("scale-4")!.taskInputs["0"]).toEqual([{ kind: "task-run", id: byName.get("scale-3")!.id }]);
+    expect(byName.get("scale-4")!.taskInputs["0"]).toEqual([
+      { kind: "task-run", id: byName.get("scale-3")!.id },
+    ]);
     expect(byName.get("total-0")!.taskInputs["0"]).toHaveLength(3);
     expect(() => scale.map([1], [1, 2])).toThrow(/same length/);
   });
@@ -169,7 +203,10 @@ describe("task", () => {
     await ctx.client.createLogs({ logs: [] });
     const logs = (await ctx.client.filterLogs({ flowRunId: id })).items;
     expect(logs.map((l) => [l.level, l.message])).toEqual(
-      expect.arrayContaining([[20, "printed 42"], [30, "careful"]]),
+      expect.arrayContaining([
+        [20, "printed 42"],
+        [30, "careful"],
+      ]),
     );
     expect(logs.find((l) => l.message === "printed 42")!.taskRunId).not.toBeNull();
   });

@@ -77,7 +77,7 @@ export function task<A extends unknown[], R>(
     );
     const ids = calls.map((call) => promiseOwners.get(call));
     return Promise.all(calls).then((results) => {
-      if (ids.every((id) => id !== undefined)) mappedOwners.set(results, ids as string[]);
+      if (ids.every((id) => id !== undefined)) mappedOwners.set(results, ids);
       return results;
     });
   };

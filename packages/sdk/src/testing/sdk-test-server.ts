@@ -15,7 +15,7 @@ export interface SdkTestContext {
 }
 
 interface TestServerModule {
-  startTestServer(): Promise<{ url: string; close(): Promise<void> }>;
+  startTestServer: () => Promise<{ url: string; close(): Promise<void> }>;
 }
 
 /** Starts a test server (PGlite in memory) and points the SDK at it, with a 100 ms heartbeat. */
