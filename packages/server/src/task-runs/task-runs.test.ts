@@ -21,7 +21,7 @@ async function createRun(): Promise<FlowRun> {
 
 const at = (ms: number) => new Date(Date.UTC(2030, 0, 1) + ms).toISOString();
 
-function taskRun(flowRunId: string, i: number, extra: Record<string, unknown> = {}) {
+function taskRun(flowRunId: string, i: number, extra: { createdAt?: string; [field: string]: unknown } = {}) {
   return {
     id: randomUUID(),
     flowRunId,
@@ -55,7 +55,7 @@ describe("recording task runs in batches", () => {
       tags: ["etl"],
       taskInputs: { x: [{ kind: "constant", type: "number" }] },
     });
-    const result = { storage: "local", key: "r1", serializer: "json" };
+    const result = { storage: "local", key: "r1", serializer: "json" as const };
     const states = [
       { taskRunId: t.id, state: state("PENDING", 0) },
       { taskRunId: t.id, state: state("RUNNING", 10) },
@@ -155,7 +155,7 @@ describe("listing task runs", () => {
       cursor = page.body.nextCursor ?? undefined;
     } while (cursor);
     const expected = [...taskRuns]
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      .sort((a, b) => a.createdAt!.localeCompare(b.createdAt!) || a.id.localeCompare(b.id))
       .map((t) => t.id);
     expect(seen).toEqual(expected);
     const even = await api.post("/api/task-runs/filter", { flowRunIds: [run.id], tags: ["even", "x"] });
