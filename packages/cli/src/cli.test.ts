@@ -234,10 +234,10 @@ describe.concurrent("sluice run", () => {
   });
 
   it("names every failing parameter and starts no run; exits 1 when the run fails", async () => {
-    const count = () => api.call("countFlowRuns", { body: { flowNames: ["cli-fixture-greet"] } });
+    const count = () => api.call("countFlowRuns", { body: { flowNames: ["cli-fixture-strict"] } });
     const before = await count();
     const [invalid, failed] = await Promise.all([
-      runCli(["run", `${fixture}:greet`, "--param", "times=0"], env),
+      runCli(["run", `${fixture}:strict`, "--param", "times=0"], env),
       runCli(["run", `${fixture}:explode`], env),
     ]);
     expect(invalid.code).toBe(1);
@@ -256,7 +256,9 @@ describe.concurrent("sluice run", () => {
     ]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('no export named "nope"');
-    expect(wrong.stderr).toContain("greet, explode");
+    expect(wrong.stderr).toContain(
+      "flows exported by packages/cli/src/testing/fixtures/flows.ts: explode, greet, strict",
+    );
     expect(wrong.stderr).not.toContain("notAFlow");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("flow file not found");

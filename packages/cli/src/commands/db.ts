@@ -17,19 +17,24 @@ async function withDatabase<T>(
   const where = config.databaseUrl
     ? `PostgreSQL ${maskUrlPassword(config.databaseUrl)}`
     : `PGlite in ${config.pgliteDataDir}`;
-  let db: Database;
-  try {
-    db = await withProgress(`Opening ${where}`, () => server.openDatabase(config));
-  } catch (error) {
-    throw new CliError(`Cannot open the database (${where}): ${(error as Error).message}`, 1, {
-      cause: error,
-    });
-  }
-  try {
-    return await work(server, db, where);
-  } finally {
-    await db.close();
-  }
+  const run = async () => {
+    let db: Database;
+    try {
+      db = await withProgress(`Opening ${where}`, () => server.openDatabase(config));
+    } catch (error) {
+      throw new CliError(`Cannot open the database (${where}): ${(error as Error).message}`, 1, {
+        cause: error,
+      });
+    }
+    try {
+      return await work(server, db, where);
+    } finally {
+      await db.close();
+    }
+  };
+  // PostgreSQL serialises migrators with an advisory lock; PGlite has no cross-process locking, so
+  // CLI processes take turns on the data directory through a lock file beside it.
+  return config.databaseUrl ? run() : withFileLock(`${config.pgliteDataDir}.cli.lock`, run);
 }
 
 /** `sluice db upgrade|reset`. */

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import type { StateType } from "@sluice/contracts";
+import type { State } from "@sluice/contracts";
+import type { Flow } from "@sluice/sdk";
 import { apiUrl, isServerReachable } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, describeError, isApiError, issuesOf } from "../errors.js";
 import { loadFlow, parseFlowTarget } from "../flow-file.js";
@@ -7,11 +8,12 @@ import { formatState, printJson, printLine, printNote, shouldColor, withProgress
 import { buildParameters, collect } from "../params.js";
 import { sluiceHome } from "../settings.js";
 
-/** What `runFlowFromCli` reports. */
+/** How a run ended, as `sluice run` reports it (the error as its message, so it prints as JSON). */
 export interface CliRunOutcome {
   flowRunId: string;
-  state: { type: StateType; name: string; message?: string | null };
+  state: State;
   result: unknown;
+  error?: string;
 }
 
 /** True for an error saying a flow's parameters are invalid (API code or SDK error). */
@@ -26,13 +28,15 @@ export async function runFlowFromCli(
   name: string,
   params: Record<string, unknown>,
   url: string | undefined,
-) {
+): Promise<CliRunOutcome> {
   const sdk = await import("@sluice/sdk");
   if (url !== undefined) sdk.configureSdk({ apiUrl: url });
   try {
-    return (await withProgress(`Running flow ${name}`, () =>
-      sdk.runFlow(flowObj as Parameters<typeof sdk.runFlow>[0], params),
-    )) as CliRunOutcome;
+    const outcome = await withProgress(`Running flow ${name}`, () =>
+      sdk.runFlow(flowObj as Flow<Record<string, unknown>, unknown>, params),
+    );
+    const { flowRunId, state, result, error } = outcome;
+    return { flowRunId, state, result, ...(error !== undefined ? { error: describeError(error) } : {}) };
   } catch (error) {
     if (isInvalidParameters(error)) {
       const issues = issuesOf(error);
@@ -81,7 +85,8 @@ export function registerRunCommand(program: Command): void {
       else {
         const state = formatState(outcome.state.type, outcome.state.name, shouldColor());
         printLine(`Flow run ${outcome.flowRunId} of ${name} finished: ${state}`);
-        if (outcome.state.message) printLine(`  ${outcome.state.message}`);
+        const detail = outcome.state.message ?? outcome.error;
+        if (detail) printLine(`  ${detail}`);
         printLine("See it:");
         for (const line of whereToLook(outcome.flowRunId, useUrl)) printLine(line);
       }

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** What a CLI subprocess did. */
@@ -12,9 +15,21 @@ const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 /** The repository root, where the CLI subprocesses run. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
+let home: string | undefined;
+
+/** A SLUICE_HOME for this test process, so results and databases never land in ~/.sluice. */
+function testHome(): string {
+  if (home === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-cli-test-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    home = dir;
+  }
+  return home;
+}
+
 /**
  * Runs the real CLI from source in a subprocess, as `npm run sluice` does. The parent's SLUICE_* variables
- * are dropped so only `env` configures it; colour is off.
+ * are dropped so only `env` configures it; SLUICE_HOME is a temporary directory; colour is off.
  */
 export function runCli(
   args: readonly string[],
@@ -27,7 +42,7 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--conditions=@sluice/source", "--import", "tsx", MAIN, ...args], {
       cwd: REPO_ROOT,
-      env: { ...base, NO_COLOR: "1", ...env },
+      env: { ...base, NO_COLOR: "1", SLUICE_HOME: testHome(), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
