@@ -44,6 +44,16 @@ export function createSession(
     await recorder.flush();
     await logs.flush();
   };
+  // Queued items are sent by unref'd timers, which do not keep the process alive: when the event
+  // loop empties with items still queued (a script that ran a flow and returned), send them first.
+  const onBeforeExit = () => {
+    if (recorder.pending + logs.pending > 0) {
+      flush().catch((error: unknown) =>
+        echoToStderr(40, "sluice", `could not send queued logs: ${String(error)}`),
+      );
+    }
+  };
+  process.on("beforeExit", onBeforeExit);
   let closing: Promise<void> | undefined;
   return {
     client,
@@ -54,6 +64,7 @@ export function createSession(
     flush,
     close() {
       closing ??= (async () => {
+        process.off("beforeExit", onBeforeExit);
         try {
           await flush();
         } finally {

@@ -33,7 +33,7 @@ export async function executeFlow<R>(
       flowRunId: options.flowRunId,
       heartbeatSeconds: getHeartbeatSeconds(),
     });
-    await session.flush();
+    // Task runs were flushed before the final state; logs follow in the background (and at exit).
     return outcome;
   } finally {
     await release();

@@ -5,7 +5,7 @@ import { getRunContext } from "../context/run-context.js";
 import { flow } from "../flows/flow.js";
 import { getRunLogger } from "../logging/run-logger.js";
 import { readResult } from "../results/result-serializer.js";
-import { startSdkTestServer, type SdkTestContext } from "../testing/sdk-test-server.js";
+import { startSdkTestServer, waitFor, type SdkTestContext } from "../testing/sdk-test-server.js";
 import type { TaskHookInfo } from "./task-options.js";
 import { task, unmapped } from "./task.js";
 
@@ -200,8 +200,10 @@ describe("task", () => {
       getRunLogger().warning("careful");
     });
     const { id } = await inFlow(() => chatty());
-    await ctx.client.createLogs({ logs: [] });
-    const logs = (await ctx.client.filterLogs({ flowRunId: id })).items;
+    const logs = await waitFor(async () => {
+      const page = await ctx.client.filterLogs({ flowRunId: id });
+      return page.items.some((l) => l.message === "careful") ? page.items : undefined;
+    });
     expect(logs.map((l) => [l.level, l.message])).toEqual(
       expect.arrayContaining([
         [20, "printed 42"],
