@@ -3,7 +3,7 @@ import type { Artifact, FlowRun } from "@sluice/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/start-test-server.js";
 import { createTestClock } from "../testing/test-clock.js";
-import { testHttp } from "../testing/test-http.js";
+import { items, testHttp } from "../testing/test-http.js";
 
 const clock = createTestClock("2030-01-01T00:00:00.000Z");
 let server: TestServer;
@@ -48,7 +48,7 @@ describe("artifacts", () => {
     let cursor: string | undefined;
     do {
       const page = await api.post("/api/artifacts/filter", { flowRunId, limit: 3, cursor });
-      all.push(...page.body.items);
+      all.push(...items<Artifact>(page));
       cursor = page.body.nextCursor ?? undefined;
     } while (cursor);
     expect(all.map((a) => a.id)).toEqual([keyless, ...made.reverse()].map((a) => a.id));
@@ -57,7 +57,7 @@ describe("artifacts", () => {
       latestOnly: true,
       sort: "CREATED_ASC",
     });
-    expect(latest.body.items.map((a: Artifact) => a.key)).toEqual([`${key}-c`, `${key}-b`, `${key}-a`, null]);
+    expect(items<Artifact>(latest).map((a) => a.key)).toEqual([`${key}-c`, `${key}-b`, `${key}-a`, null]);
     const links = await api.post("/api/artifacts/filter", { flowRunId, types: ["markdown"] });
     expect(links.body.items).toHaveLength(1);
   });

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/start-test-server.js";
 import { createTestClock } from "../testing/test-clock.js";
-import { testHttp } from "../testing/test-http.js";
+import { items, testHttp } from "../testing/test-http.js";
 
 const clock = createTestClock("2030-01-01T00:00:00.000Z");
 let server: TestServer;
@@ -107,7 +107,7 @@ describe("orchestrating states", () => {
       endTime: clock.now().toISOString(),
     });
     const history = await api.get(`/api/flow-runs/${run.id}/states`);
-    expect(history.body.map((s: { type: string }) => s.type)).toEqual([
+    expect((history.body as { type: string }[]).map((s) => s.type)).toEqual([
       "SCHEDULED",
       "PENDING",
       "RUNNING",
@@ -231,7 +231,7 @@ describe("heartbeat, graph and delete", () => {
       expect.objectContaining({ id: child.id, kind: "flow-run", upstream: [b] }),
     ]);
     const children = await api.post("/api/flow-runs/filter", { parentFlowRunId: parent.id });
-    expect(children.body.items.map((r: FlowRun) => r.id)).toEqual([child.id]);
+    expect(items<FlowRun>(children).map((r) => r.id)).toEqual([child.id]);
     expect((await api.delete(`/api/flow-runs/${parent.id}`)).status).toBe(200);
     expect((await api.get(`/api/task-runs/${a}`)).status).toBe(404);
   });

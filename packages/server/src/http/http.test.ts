@@ -8,7 +8,7 @@ import { loadServerConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { createLogger } from "../logger.js";
 import { startTestServer, type TestServer } from "../testing/start-test-server.js";
-import { testHttp } from "../testing/test-http.js";
+import { issuePaths, items, testHttp } from "../testing/test-http.js";
 import { SERVER_VERSION } from "../version.js";
 import { createOpenApiDocument, formatOpenApiDocument } from "./openapi-document.js";
 
@@ -49,7 +49,7 @@ describe("bad requests", () => {
     const res = await api.post("/api/flow-runs/filter", { limit: "ten", stateTypes: ["DONE"], tags: [1] });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("validation_failed");
-    const paths = res.body.details.issues.map((i: { path: string }) => i.path);
+    const paths = issuePaths(res);
     expect(paths).toEqual(expect.arrayContaining(["body.limit", "body.stateTypes.0", "body.tags.0"]));
     const params = await api.get("/api/flow-runs/not-a-uuid");
     expect(params.body.details.issues[0].path).toBe("params.id");
@@ -83,7 +83,7 @@ describe("flows", () => {
       limit: 2,
       cursor: page1.body.nextCursor,
     });
-    const names = [...page1.body.items, ...page2.body.items].map((f: { name: string }) => f.name);
+    const names = [...items<{ name: string }>(page1), ...items<{ name: string }>(page2)].map((f) => f.name);
     expect(names).toEqual([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
     expect(page2.body.nextCursor).toBeNull();
     const missing = await api.get("/api/flows/00000000-0000-4000-8000-000000000000");
@@ -96,7 +96,7 @@ describe("documents and pages", () => {
     const served = await api.get("/api/openapi.json");
     expect(served.status).toBe(200);
     expect(served.body.openapi).toBe("3.1.0");
-    expect(Object.keys(served.body.paths)).toContain("/api/flow-runs/{id}/set-state");
+    expect(Object.keys(served.body.paths as object)).toContain("/api/flow-runs/{id}/set-state");
     const committed = readFileSync(
       fileURLToPath(new URL("../../../../docs/openapi.json", import.meta.url)),
       "utf8",

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { MAX_LOG_MESSAGE_CHARS, type FlowRun, type Log } from "@sluice/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/start-test-server.js";
-import { testHttp } from "../testing/test-http.js";
+import { items, testHttp } from "../testing/test-http.js";
 
 let server: TestServer;
 let api: ReturnType<typeof testHttp>;
@@ -38,7 +38,7 @@ describe("logs", () => {
     let cursor: string | undefined;
     do {
       const page = await api.post("/api/logs/filter", { flowRunId: run.id, limit: 4, cursor });
-      seen.push(...page.body.items);
+      seen.push(...items<Log>(page));
       cursor = page.body.nextCursor ?? undefined;
     } while (cursor);
     const expected = [...logs].sort(
@@ -46,7 +46,7 @@ describe("logs", () => {
     );
     expect(seen.map((l) => l.id)).toEqual(expected.map((l) => l.id));
     const desc = await api.post("/api/logs/filter", { flowRunId: run.id, sort: "TIMESTAMP_DESC", limit: 2 });
-    expect(desc.body.items.map((l: Log) => l.id)).toEqual([expected[8]!.id, expected[7]!.id]);
+    expect(items<Log>(desc).map((l) => l.id)).toEqual([expected[8]!.id, expected[7]!.id]);
   });
 
   it("filters by level, text, task run and time", async () => {
@@ -60,15 +60,15 @@ describe("logs", () => {
       ],
     });
     const errors = await api.post("/api/logs/filter", { flowRunId: run.id, levelMin: 40 });
-    expect(errors.body.items.map((l: Log) => l.message)).toEqual(["disk 100% full_"]);
+    expect(items<Log>(errors).map((l) => l.message)).toEqual(["disk 100% full_"]);
     const text = await api.post("/api/logs/filter", { flowRunId: run.id, text: "100% FULL_" });
     expect(text.body.items).toHaveLength(1);
     const wildcard = await api.post("/api/logs/filter", { flowRunId: run.id, text: "%" });
     expect(wildcard.body.items).toHaveLength(1);
     const task = await api.post("/api/logs/filter", { taskRunId });
-    expect(task.body.items.map((l: Log) => l.message)).toEqual(["from a task"]);
+    expect(items<Log>(task).map((l) => l.message)).toEqual(["from a task"]);
     const late = await api.post("/api/logs/filter", { flowRunId: run.id, after: at(500), before: at(500) });
-    expect(late.body.items.map((l: Log) => l.message)).toEqual(["server chooses the id"]);
+    expect(items<Log>(late).map((l) => l.message)).toEqual(["server chooses the id"]);
   });
 
   it("rejects an oversized line naming the field, and an unknown flow run with 404", async () => {

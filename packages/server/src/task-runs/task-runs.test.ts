@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FlowRun, State, TaskRun } from "@sluice/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/start-test-server.js";
-import { testHttp } from "../testing/test-http.js";
+import { issuePaths, items, testHttp } from "../testing/test-http.js";
 
 let server: TestServer;
 let api: ReturnType<typeof testHttp>;
@@ -114,7 +114,7 @@ describe("recording task runs in batches", () => {
   it("names the bad field of a batch", async () => {
     const res = await api.post("/api/task-runs/batch", { taskRuns: [{ id: "nope" }] });
     expect(res.status).toBe(400);
-    expect(res.body.details.issues.map((i: { path: string }) => i.path)).toContain("body.taskRuns.0.id");
+    expect(issuePaths(res)).toContain("body.taskRuns.0.id");
   });
 
   it("stores a large batch in one go (10,000 task runs, 30,000 states)", async () => {
@@ -151,7 +151,7 @@ describe("listing task runs", () => {
     do {
       const page = await api.post("/api/task-runs/filter", { flowRunIds: [run.id], limit: 3, cursor });
       expect(page.status).toBe(200);
-      seen.push(...page.body.items.map((t: TaskRun) => t.id));
+      seen.push(...items<TaskRun>(page).map((t) => t.id));
       cursor = page.body.nextCursor ?? undefined;
     } while (cursor);
     const expected = [...taskRuns]
@@ -167,7 +167,7 @@ describe("listing task runs", () => {
       taskKeys: ["task-0"],
       sort: "NAME_ASC",
     });
-    expect(keyed.body.items.map((t: TaskRun) => t.name)).toEqual(["task-0", "task-3", "task-6"]);
+    expect(items<TaskRun>(keyed).map((t) => t.name)).toEqual(["task-0", "task-3", "task-6"]);
   });
 
   it("rejects a cursor from another sort", async () => {

@@ -1,7 +1,19 @@
 /** A response as tests look at it: the status and the parsed JSON body (or text when not JSON). */
-export interface TestResponse<T = any> {
+export interface TestResponse {
   status: number;
-  body: T;
+  // Tests read the body loosely and assert its shape; `any` keeps those assertions short.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** The items of a page response. */
+export function items<T>(response: TestResponse): T[] {
+  return (response.body as { items: T[] }).items;
+}
+
+/** The field paths named by a 400 response. */
+export function issuePaths(response: TestResponse): string[] {
+  return (response.body as { details: { issues: { path: string }[] } }).details.issues.map((i) => i.path);
 }
 
 /** A tiny fetch wrapper for tests against a running server. */
@@ -15,7 +27,8 @@ export function testHttp(baseUrl: string) {
     const response = await fetch(baseUrl + path, init);
     const text = await response.text();
     const isJson = response.headers.get("content-type")?.includes("application/json") ?? false;
-    return { status: response.status, body: isJson ? JSON.parse(text) : text };
+    const parsed: unknown = isJson ? JSON.parse(text) : text;
+    return { status: response.status, body: parsed };
   };
   return {
     get: (path: string) => send("GET", path),
