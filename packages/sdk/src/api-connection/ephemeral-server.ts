@@ -31,6 +31,7 @@ export async function startEphemeralServer(home: string): Promise<EphemeralServe
   const started = await server.startServer({
     host: "127.0.0.1",
     port: 0,
+    home,
     pgliteDataDir: join(home, "db"),
     quiet: true,
   });

@@ -1,0 +1,34 @@
+import { createClient } from "@sluice/client";
+import { closeSdk, configureSdk, LocalResultStore, runFlow } from "@sluice/sdk";
+import { startTestServer, type TestServer } from "@sluice/server";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { hello } from "./hello.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+  configureSdk({
+    apiUrl: server.url,
+    resultStore: new LocalResultStore(join(mkdtempSync(join(tmpdir(), "sluice-hello-")), "storage")),
+  });
+});
+afterAll(async () => {
+  await closeSdk();
+  await server.close();
+});
+
+it("runs the hello example and records its task runs and artifact", async () => {
+  const outcome = await runFlow(hello, { name: "Ada" });
+  expect(outcome.result).toEqual({ greeting: "Hello, Ada!", total: 96 });
+  const client = createClient({ baseUrl: server.url });
+  const taskRuns = await client.filterTaskRuns({ flowRunIds: [outcome.flowRunId] });
+  expect(taskRuns.items.map((t) => t.stateType)).toEqual(Array(6).fill("COMPLETED"));
+  const artifacts = await client.call("filterArtifacts", { body: { flowRunId: outcome.flowRunId } });
+  expect(artifacts.items[0]).toMatchObject({ key: "hello-summary", type: "markdown" });
+  const cached = await runFlow(hello, { name: "Ada" });
+  const again = await client.filterTaskRuns({ flowRunIds: [cached.flowRunId], stateNames: ["Cached"] });
+  expect(again.items.map((t) => t.name)).toEqual(["expensive-greeting-0"]);
+});
