@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server, type Socket, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startServer } from "../server.js";
+import { testHttp, waitFor } from "../testing/test-http.js";
+import { openDatabase } from "./database.js";
+import { listAppliedMigrations, migrateDatabase } from "./migrate.js";
+
+const testUrl = process.env.SLUICE_TEST_DATABASE_URL || undefined;
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+describe("PGlite in a directory", () => {
+  it("keeps its data across restarts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-pglite-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const first = await startServer({ port: 0, pgliteDataDir: dir, logLevel: "silent" });
+    const created = await testHttp(first.url).post("/api/flows", { name: "persisted" });
+    await first.close();
+    const db = await openDatabase({ pgliteDataDir: dir });
+    try {
+      expect(await migrateDatabase(db)).toEqual({ applied: [] });
+      const flows = await db.db.selectFrom("flows").select("id").execute();
+      expect(flows).toEqual([{ id: (created.body as { id: string }).id }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("an unreachable database", () => {
+  it("answers 503 instead of crashing when nothing listens on the PostgreSQL port", async () => {
+    const port = await freePort();
+    const server = await startServer({
+      port: 0,
+      databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`,
+      migrateOnStart: false,
+      logLevel: "silent",
+    });
+    cleanups.push(() => server.close());
+    const api = testHttp(server.url);
+    expect(await api.get("/api/health")).toMatchObject({ status: 200 });
+    expect(await api.get("/api/ready")).toEqual({
+      status: 503,
+      body: { status: "unavailable", database: "postgres" },
+    });
+    const res = await api.post("/api/flow-runs/filter", {});
+    expect(res).toMatchObject({ status: 503, body: { code: "database_unavailable" } });
+  });
+
+  it("refuses to start when it must migrate and cannot reach the database", async () => {
+    const port = await freePort();
+    await expect(
+      startServer({ port: 0, databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`, logLevel: "silent" }),
+    ).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it.skipIf(!testUrl)(
+    "recovers when PostgreSQL comes back (through a proxy we cut and restore)",
+    async () => {
+      const target = new URL(testUrl!);
+      const proxy = await startProxy(target.hostname, Number(target.port || 5432));
+      cleanups.push(() => proxy.stop());
+      const proxied = new URL(testUrl!);
+      proxied.host = `127.0.0.1:${proxy.port}`;
+      const server = await startServer({ port: 0, databaseUrl: proxied.toString(), logLevel: "silent" });
+      cleanups.push(() => server.close());
+      const api = testHttp(server.url);
+      expect((await api.post("/api/flows", { name: "survives-outage" })).status).toBe(200);
+
+      await proxy.stop();
+      expect((await api.get("/api/ready")).status).toBe(503);
+      expect(await api.post("/api/flows/filter", {})).toMatchObject({
+        status: 503,
+        body: { code: "database_unavailable" },
+      });
+
+      await proxy.start();
+      await waitFor(async () => ((await api.get("/api/ready")).status === 200 ? true : undefined));
+      expect((await api.post("/api/flows", { name: "survives-outage" })).status).toBe(200);
+      const db = await openDatabase({ databaseUrl: testUrl });
+      try {
+        expect(await listAppliedMigrations(db)).toContain("0001_initial");
+      } finally {
+        await db.close();
+      }
+    },
+  );
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A TCP proxy on a fixed local port that can be stopped (cutting every connection) and started again. */
+async function startProxy(host: string, targetPort: number) {
+  const port = await freePort();
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  const start = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(targetPort, host);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on("close", () => sockets.delete(s));
+          s.on("error", () => s.destroy());
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, "127.0.0.1", resolve);
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      if (!server?.listening) return resolve();
+      server.close(() => resolve());
+    });
+  await start();
+  return { port, start, stop };
+}
