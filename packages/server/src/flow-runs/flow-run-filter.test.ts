@@ -8,7 +8,7 @@ let server: TestServer;
 let api: ReturnType<typeof testHttp>;
 const flowName = `filter-test-${randomUUID().slice(0, 8)}`;
 const otherFlow = `${flowName}-other`;
-let runs: FlowRun[] = [];
+const runs: FlowRun[] = [];
 
 const at = (minutes: number) => new Date(Date.UTC(2030, 0, 1, 0, minutes)).toISOString();
 
