@@ -19,6 +19,7 @@ export const ErrorCode = z.enum([
   "invalid_parameters",
   "database_unavailable",
   "conflict",
+  "unsupported_media_type",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

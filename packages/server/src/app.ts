@@ -50,6 +50,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     const error = new NotFoundError("not_found", `no route for ${c.req.method} ${c.req.path}`);
     return c.json({ code: error.code, message: error.message } satisfies ApiError, 404);
   });
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    deps.logger.debug("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms });
+  });
   app.use(
     "/api/*",
     bodyLimit({

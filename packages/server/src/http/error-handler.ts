@@ -6,7 +6,13 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import type { Logger } from "../logger.js";
 import { isDatabaseUnavailable } from "./database-errors.js";
-import { DatabaseUnavailableError, SluiceError, ValidationError } from "./errors.js";
+import {
+  ConflictError,
+  DatabaseUnavailableError,
+  SluiceError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "./errors.js";
 
 /** Maps any thrown error to `{ code, message, details? }`; unknown errors are logged and become 500. */
 export function createErrorHandler(logger: Logger) {
@@ -26,10 +32,38 @@ export function createErrorHandler(logger: Logger) {
 function toSluiceError(error: Error): SluiceError | undefined {
   if (error instanceof SluiceError) return error;
   if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError(error);
-  if (error instanceof HTTPException && error.status === 400 && /json/i.test(error.message)) {
+  if (isForeignKeyViolation(error)) {
+    return new ConflictError(
+      "conflict",
+      "a resource this request refers to was deleted meanwhile",
+      {},
+      { cause: error },
+    );
+  }
+  if (error instanceof HTTPException) return fromHttpException(error);
+  return undefined;
+}
+
+/** Hono's own request errors: unparsable JSON, a body that is not JSON at all. */
+function fromHttpException(error: HTTPException): SluiceError | undefined {
+  if (error.status === 400 && /json/i.test(error.message)) {
     return new ValidationError("malformed_json", "the request body is not valid JSON", [], { cause: error });
   }
+  if (error.status === 415) {
+    return new UnsupportedMediaTypeError(
+      "unsupported_media_type",
+      "send the request body as application/json",
+      {
+        expected: "application/json",
+      },
+    );
+  }
   return undefined;
+}
+
+/** PostgreSQL's foreign_key_violation: a row this request refers to was deleted by a concurrent request. */
+function isForeignKeyViolation(error: Error): boolean {
+  return (error as { code?: unknown }).code === "23503";
 }
 
 function errorBody(error: SluiceError): ApiError {

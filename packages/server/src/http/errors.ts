@@ -50,6 +50,12 @@ export class PayloadTooLargeError extends SluiceError {
   readonly status = 413;
 }
 
+/** 415: the request body is not in a media type the route reads (JSON). */
+export class UnsupportedMediaTypeError extends SluiceError {
+  override readonly name = "UnsupportedMediaTypeError";
+  readonly status = 415;
+}
+
 /** 503: the database cannot be reached; the request may be retried. */
 export class DatabaseUnavailableError extends SluiceError {
   override readonly name = "DatabaseUnavailableError";

@@ -45,6 +45,16 @@ describe("bad requests", () => {
     });
   });
 
+  it("answers a body that is not JSON with 415 unsupported_media_type", async () => {
+    const res = await fetch(`${server.url}/api/flows`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: '{"name":"x"}',
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: "unsupported_media_type" });
+  });
+
   it("names each failing field", async () => {
     const res = await api.post("/api/flow-runs/filter", { limit: "ten", stateTypes: ["DONE"], tags: [1] });
     expect(res.status).toBe(400);

@@ -9,6 +9,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: "The resource does not exist.",
   409: "The request conflicts with the resource's current state.",
   413: "The request or one of its fields is too large.",
+  415: "The request body is not application/json.",
   500: "Internal error.",
   503: "The database is unavailable.",
 };
@@ -16,7 +17,10 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** Converts a contract route into an OpenAPI route; the contract is the only declaration. */
 export function toOpenApiRoute(def: RouteDef): RouteConfig {
   const status = def.status ?? 200;
-  const errorStatuses = [...new Set([400, ...(def.errors ?? []), 500, 503])];
+  const bodyStatuses = def.body ? [413, 415] : [];
+  const errorStatuses = [...new Set([400, ...(def.errors ?? []), ...bodyStatuses, 500, 503])].sort(
+    (a, b) => a - b,
+  );
   const responses: RouteConfig["responses"] = {
     [status]: { description: def.summary, content: { "application/json": { schema: def.response } } },
   };
