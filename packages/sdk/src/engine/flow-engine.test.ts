@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- tasks and flows are async functions by contract; many test bodies need no await. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRunContext } from "../context/run-context.js";
-import { CancelledError, TimedOutError } from "../errors.js";
+import { CancelledError, StateRejectedError, TimedOutError } from "../errors.js";
 import { flow, runFlow } from "../flows/flow.js";
 import type { FlowHookInfo } from "../flows/flow-options.js";
 import { getRunLogger } from "../logging/run-logger.js";
@@ -170,5 +170,33 @@ describe("flow engine", () => {
       states: states.map((state) => ({ taskRunId: first.id, state })),
     });
     expect(again).toMatchObject({ taskRunsCreated: 0, statesCreated: 0 });
+  });
+});
+
+describe("engine failures", () => {
+  it("marks the run CRASHED when the engine itself fails, and calls onCrashed", async () => {
+    const seen: string[] = [];
+    const failingStore = {
+      name: "broken",
+      write: () => Promise.reject(new Error("disk full")),
+      read: () => Promise.reject(new Error("absent")),
+      exists: () => Promise.resolve(false),
+    };
+    const crashing = flow(
+      { name: "crashing", resultStore: failingStore, onCrashed: (i) => void seen.push(i.state.name) },
+      async () => ({ id: getRunContext().flowRunId }),
+    );
+    await expect(crashing()).rejects.toThrow("disk full");
+    const [run] = (await ctx.client.filterFlowRuns({ flowNames: ["crashing"] })).items;
+    expect(run).toMatchObject({ stateType: "CRASHED" });
+    expect(seen).toEqual(["Crashed"]);
+  });
+
+  it("surfaces a rejected transition as StateRejectedError", async () => {
+    const racing = flow({ name: "racing" }, async () => {
+      // Someone else ends the run while it is still executing: COMPLETED is then invalid.
+      await ctx.client.setFlowRunState(getRunContext().flowRunId, { state: { type: "FAILED" }, force: true });
+    });
+    await expect(racing()).rejects.toBeInstanceOf(StateRejectedError);
   });
 });

@@ -215,6 +215,7 @@ export async function executeFlowRun<R>(
         );
       }
       const state = await finish("Completed", { result });
+      logForScope(exec, 20, `Finished in state ${state.name}`);
       await runHooks("onCompletion", options.onCompletion, info(state, { result: value }), exec);
       return { flowRunId: run.id, state, result: value };
     }

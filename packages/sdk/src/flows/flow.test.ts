@@ -36,7 +36,7 @@ describe("flow", () => {
     expect(run).toMatchObject({ stateType: "COMPLETED", flowName: "hello", parameters: { name: "x", n: 2 } });
     expect(run.result).toMatchObject({ storage: "local", serializer: "json" });
     const taskRuns = await ctx.client.filterTaskRuns({ flowRunIds: [result.flowRunId] });
-    expect(taskRuns.items.map((t) => [t.name, t.stateType])).toEqual([
+    expect(taskRuns.items.map((t) => [t.name, t.stateType]).sort()).toEqual([
       ["add-0", "COMPLETED"],
       ["add-1", "COMPLETED"],
       ["add-2", "COMPLETED"],

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- tasks and flows are async functions by contract; many test bodies need no await. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { writeCacheEntry } from "../caching/cache-index.js";
 import { getRunContext } from "../context/run-context.js";
 import { flow } from "../flows/flow.js";
 import { getRunLogger } from "../logging/run-logger.js";
@@ -127,13 +128,24 @@ describe("task", () => {
     expect([await f({ day: "mon" }), await f({ day: "mon" }), await f({ day: "tue" })]).toEqual([1, 1, 2]);
     let customCalls = 0;
     const custom = task(
-      { name: "custom", cacheKeyFn: (_c, [k]: [string]) => `custom/${k}/../x`, cacheExpirationSeconds: 0.05 },
+      { name: "custom", cacheKeyFn: (_c, [k]: [string]) => `custom/${k}/../x`, cacheExpirationSeconds: 3600 },
       async (_k: string) => ++customCalls,
     );
     await inFlow(() => custom("a"));
-    await inFlow(() => custom("a"));
+    const { id } = await inFlow(() => custom("a"));
     expect(customCalls).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    const [cached] = await taskRunsOf(id);
+    expect(cached!.state!.details).toMatchObject({
+      cacheKey: "custom/a/../x",
+      cacheExpiration: expect.any(String),
+    });
+    // Expire the entry (as time passing would) and the next call runs again.
+    await writeCacheEntry(
+      ctx.resultStore,
+      "custom/a/../x",
+      cached!.result!,
+      new Date(Date.now() - 1000).toISOString(),
+    );
     await inFlow(() => custom("a"));
     expect(customCalls).toBe(2);
   });
