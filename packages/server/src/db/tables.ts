@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Selectable } from "kysely";
 
 /** A timestamptz column: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -17,6 +17,7 @@ export interface Tables {
   sluice_migrations: MigrationsTable;
 }
 
+/** flows: one row per flow name. */
 export interface FlowsTable {
   id: string;
   name: string;
@@ -25,6 +26,7 @@ export interface FlowsTable {
   updated_at: Timestamp;
 }
 
+/** flow_runs: one row per flow run, pointing at its current state. */
 export interface FlowRunsTable {
   id: string;
   flow_id: string;
@@ -49,6 +51,7 @@ export interface FlowRunsTable {
   updated_at: Timestamp;
 }
 
+/** The columns flow_run_states and task_run_states share. */
 export interface StatesTable {
   id: string;
   type: string;
@@ -59,6 +62,7 @@ export interface StatesTable {
   result: Json<unknown> | null;
 }
 
+/** task_runs: recorded from SDK batches; current state derived from history. */
 export interface TaskRunsTable {
   id: string;
   flow_run_id: string;
@@ -81,6 +85,7 @@ export interface TaskRunsTable {
   updated_at: Timestamp;
 }
 
+/** logs: log lines of flow runs and task runs. */
 export interface LogsTable {
   id: string;
   flow_run_id: string | null;
@@ -92,6 +97,7 @@ export interface LogsTable {
   created_at: Timestamp;
 }
 
+/** artifacts: versions share a key; the newest is the latest. */
 export interface ArtifactsTable {
   id: string;
   key: string | null;
@@ -104,15 +110,16 @@ export interface ArtifactsTable {
   updated_at: Timestamp;
 }
 
+/** sluice_migrations: the ledger of applied migrations. */
 export interface MigrationsTable {
   name: string;
   applied_at: Timestamp;
 }
 
+/** Rows as read. */
 export type FlowRow = Selectable<FlowsTable>;
 export type FlowRunRow = Selectable<FlowRunsTable>;
 export type StateRow = Selectable<StatesTable>;
 export type TaskRunRow = Selectable<TaskRunsTable>;
 export type LogRow = Selectable<LogsTable>;
 export type ArtifactRow = Selectable<ArtifactsTable>;
-export type NewFlowRun = Insertable<FlowRunsTable>;

@@ -120,7 +120,7 @@ export async function findMissingFlowRunIds(db: Db, ids: readonly string[]): Pro
   const rows = await db
     .selectFrom("flow_runs")
     .select("id")
-    .where("id", "in", [...ids])
+    .where(sql<boolean>`id = any(${[...ids]}::uuid[])`)
     .execute();
   const existing = new Set(rows.map((r) => r.id));
   return ids.filter((id) => !existing.has(id));
