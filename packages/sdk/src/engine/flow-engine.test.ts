@@ -200,3 +200,23 @@ describe("engine failures", () => {
     await expect(racing()).rejects.toBeInstanceOf(StateRejectedError);
   });
 });
+
+describe("existing runs and results", () => {
+  it("executes an existing SCHEDULED flow run (as a worker would) instead of creating one", async () => {
+    const created = await ctx.client.createFlowRun({ flowName: "deployed", parameters: { n: 2 } });
+    const deployed = flow({ name: "deployed" }, async ({ n }: { n: number }) => n + 1);
+    const outcome = await runFlow(deployed, created.parameters, { flowRunId: created.id });
+    expect(outcome).toMatchObject({ flowRunId: created.id, result: 3, state: { type: "COMPLETED" } });
+    expect(await stateNames(created.id)).toEqual(["Scheduled", "Running", "Completed"]);
+  });
+
+  it("completes without a result reference when the result is not JSON", async () => {
+    const cyclic = flow({ name: "cyclic" }, async () => {
+      const value: { self?: unknown } = {};
+      value.self = value;
+      return value;
+    });
+    const outcome = await runFlow(cyclic, {});
+    expect(outcome.state).toMatchObject({ type: "COMPLETED", result: null });
+  });
+});

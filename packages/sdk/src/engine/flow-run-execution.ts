@@ -7,7 +7,7 @@ import { CancelledError, InterruptedError, StateRejectedError } from "../errors.
 import type { FlowHookInfo, FlowOptions } from "../flows/flow-options.js";
 import { captureConsole } from "../logging/log-prints.js";
 import { logForScope } from "../logging/run-logger.js";
-import { persistResult } from "../results/result-serializer.js";
+import { persistResult, ResultSerializationError } from "../results/result-serializer.js";
 import { sleep } from "../retries/retry-policy.js";
 import { getSdkSettings } from "../settings/sdk-settings.js";
 import { startHeartbeat } from "./heartbeat.js";
@@ -208,11 +208,13 @@ export async function executeFlowRun<R>(
       }
       let result: ResultRef | null = null;
       if (options.persistResult ?? true) {
-        result = await persistResult(
-          options.resultStore ?? session.resultStore,
-          `results/${run.id}.json`,
-          value,
-        );
+        const store = options.resultStore ?? session.resultStore;
+        result = await persistResult(store, `results/${run.id}.json`, value).catch((error: unknown) => {
+          // Persisting by default must not break a flow whose result is not JSON; asked for, it must.
+          if (options.persistResult || !(error instanceof ResultSerializationError)) throw error;
+          logForScope(exec, 30, `The result was not persisted: ${error.message}`);
+          return null;
+        });
       }
       const state = await finish("Completed", { result });
       logForScope(exec, 20, `Finished in state ${state.name}`);

@@ -5,7 +5,7 @@ import { computeCacheKey } from "../caching/cache-policy.js";
 import { executionStorage, type ExecutionScope, type FlowRunScope } from "../context/run-context.js";
 import { captureConsole } from "../logging/log-prints.js";
 import { logForScope } from "../logging/run-logger.js";
-import { persistResult } from "../results/result-serializer.js";
+import { persistResult, ResultSerializationError } from "../results/result-serializer.js";
 import { applyJitter, retryDelayFor, sleep } from "../retries/retry-policy.js";
 import { collectTaskInputs, isThenable, promiseOwners, resultOwners } from "../tasks/task-inputs.js";
 import type { TaskHookInfo, TaskOptions } from "../tasks/task-options.js";
@@ -176,8 +176,13 @@ async function executeTaskRun<A extends unknown[], R>(
             ? null
             : new Date(Date.now() + options.cacheExpirationSeconds * 1000).toISOString();
         if (options.persistResult ?? cacheKey !== undefined) {
-          result = await persistResult(store, `results/${id}.json`, value);
-          if (cacheKey !== undefined) await writeCacheEntry(store, cacheKey, result, expiration);
+          result = await persistResult(store, `results/${id}.json`, value).catch((error: unknown) => {
+            // A cached task whose value is not JSON runs uncached rather than failing.
+            if (options.persistResult || !(error instanceof ResultSerializationError)) throw error;
+            logForScope(scope, 30, `Task '${task.taskName}': result not cached: ${error.message}`);
+            return null;
+          });
+          if (result && cacheKey !== undefined) await writeCacheEntry(store, cacheKey, result, expiration);
         }
         const details =
           cacheKey === undefined
