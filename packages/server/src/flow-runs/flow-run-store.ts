@@ -52,11 +52,22 @@ export async function insertFlowRun(db: Db, run: InsertableFlowRun): Promise<boo
 /** A new flow run row. */
 export type InsertableFlowRun = Insertable<FlowRunsTable>;
 
-/** The flow run with this id, or undefined; `forUpdate` locks its row for the transaction. */
+/**
+ * The flow run with this id, or undefined. With `forUpdate` (inside a transaction) its row is locked
+ * first, by a statement of its own: a join read in the same statement as the lock would see the
+ * current state as of before the wait, and two racing claims could both pass the rules.
+ */
 export async function findFlowRun(db: Db, id: string, forUpdate = false): Promise<FlowRun | undefined> {
-  let query = selectFlowRuns(db).where("fr.id", "=", id);
-  if (forUpdate) query = query.forUpdate("fr");
-  const row = await query.executeTakeFirst();
+  if (forUpdate) {
+    const locked = await db
+      .selectFrom("flow_runs")
+      .select("id")
+      .where("id", "=", id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!locked) return undefined;
+  }
+  const row = await selectFlowRuns(db).where("fr.id", "=", id).executeTakeFirst();
   return row && toFlowRun(row);
 }
 

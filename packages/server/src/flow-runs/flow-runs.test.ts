@@ -137,6 +137,15 @@ describe("orchestrating states", () => {
     expect(res).toMatchObject({ status: 409, body: { code: "state_transition_aborted" } });
   });
 
+  it("lets exactly one of several simultaneous claims win", async () => {
+    const run = await createRun();
+    const results = await Promise.all(Array.from({ length: 6 }, () => setState(run.id, { type: "PENDING" })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    const losers = results.filter((r) => r.status !== 200);
+    expect(losers.every((r) => r.status === 409 && r.body.code === "state_transition_aborted")).toBe(true);
+    expect((await api.get(`/api/flow-runs/${run.id}/states`)).body).toHaveLength(2);
+  });
+
   it("makes an early start WAIT, then accepts it when due", async () => {
     const due = new Date(clock.now().getTime() + 60_000).toISOString();
     const run = await createRun({ state: { type: "SCHEDULED", details: { scheduledTime: due } } });
