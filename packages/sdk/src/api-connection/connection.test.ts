@@ -13,7 +13,7 @@ async function localServerAnswers(): Promise<boolean> {
 }
 
 interface StartServer {
-  startServer(options: Record<string, unknown>): Promise<{ url: string; close(this: void): Promise<void> }>;
+  startServer: (options: Record<string, unknown>) => Promise<{ url: string; close(this: void): Promise<void> }>;
 }
 
 const serverOn4200 = await localServerAnswers();
@@ -23,7 +23,7 @@ describe("ephemeral mode", () => {
     "starts a temporary server, records the run in SLUICE_HOME/db and says where to see it",
     async () => {
       const home = mkdtempSync(join(tmpdir(), "sluice-eph-"));
-      const env = { ...process.env, SLUICE_HOME: home };
+      const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_HOME: home };
       delete env.SLUICE_API_URL;
       const child = spawn(process.execPath, ["--conditions=@sluice/source", "--import", "tsx", fixture], {
         env,
