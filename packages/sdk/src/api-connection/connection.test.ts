@@ -13,7 +13,9 @@ async function localServerAnswers(): Promise<boolean> {
 }
 
 interface StartServer {
-  startServer: (options: Record<string, unknown>) => Promise<{ url: string; close(this: void): Promise<void> }>;
+  startServer: (
+    options: Record<string, unknown>,
+  ) => Promise<{ url: string; close(this: void): Promise<void> }>;
 }
 
 const serverOn4200 = await localServerAnswers();

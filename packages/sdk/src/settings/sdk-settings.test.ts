@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { getSdkSettings, resetSdkSettings } from "./sdk-settings.js";
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+  resetSdkSettings();
+});
+
+describe("SDK settings", () => {
+  it("has defaults", () => {
+    delete process.env.SLUICE_LOG_LEVEL;
+    delete process.env.SLUICE_TASK_CONCURRENCY;
+    delete process.env.SLUICE_HOME;
+    resetSdkSettings();
+    expect(getSdkSettings()).toMatchObject({ logLevel: 20, taskConcurrency: 64, heartbeatSeconds: 5 });
+    expect(getSdkSettings().home).toMatch(/\.sluice$/);
+  });
+
+  it("reads SLUICE_* variables", () => {
+    process.env.SLUICE_LOG_LEVEL = "debug";
+    process.env.SLUICE_TASK_CONCURRENCY = "8";
+    process.env.SLUICE_HOME = "/tmp/x";
+    resetSdkSettings();
+    expect(getSdkSettings()).toMatchObject({ logLevel: 10, taskConcurrency: 8, home: "/tmp/x" });
+  });
+
+  it("rejects invalid values", () => {
+    process.env.SLUICE_TASK_CONCURRENCY = "0";
+    resetSdkSettings();
+    expect(() => getSdkSettings()).toThrow();
+  });
+});
