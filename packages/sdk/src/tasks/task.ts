@@ -23,7 +23,7 @@ export type MapArgs<A extends unknown[]> = {
 export interface Task<A extends unknown[], R> extends TaskDefinition<A, R> {
   (...args: TaskArgs<A>): Promise<R>;
   /** Calls the task once per index of the given lists (zipped), concurrently; `unmapped(x)` is passed to every call. */
-  map(...args: MapArgs<A>): Promise<R[]>;
+  readonly map: (...args: MapArgs<A>) => Promise<R[]>;
   readonly [TASK_MARKER]: true;
 }
 
