@@ -72,8 +72,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }),
   );
   mountMetaRoutes(app, deps);
-  mountFlowRoutes(app, createFlowService(deps));
-  mountFlowRunRoutes(app, createFlowRunService(deps));
+  const flows = createFlowService(deps);
+  mountFlowRoutes(app, flows);
+  mountFlowRunRoutes(app, createFlowRunService(deps, flows));
   mountTaskRunRoutes(app, createTaskRunService(deps));
   mountLogRoutes(app, createLogService(deps));
   mountArtifactRoutes(app, createArtifactService(deps));

@@ -11,7 +11,7 @@ import {
 } from "@sluice/contracts";
 import type { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
-import { findFlow, upsertFlow } from "../flows/flow-store.js";
+import type { FlowService } from "../flows/flow-service.js";
 import {
   ConflictError,
   found,
@@ -23,6 +23,7 @@ import { newId } from "../ids.js";
 import { decideFlowRunTransition } from "../orchestration/flow-run-policy.js";
 import { materializeState } from "../states/state-rows.js";
 import { buildFlowRunGraph } from "./flow-run-graph.js";
+import { toCreatedFlowRun } from "./flow-run-rows.js";
 import * as store from "./flow-run-store.js";
 import { generateRunName } from "./run-names.js";
 import { bookkeepingFor } from "./state-bookkeeping.js";
@@ -34,55 +35,41 @@ type ParsedFilter = z.output<typeof FlowRunFilter>;
 const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
 
 /** Flow-run use cases: create (idempotent), orchestrate state changes, read, list, delete. */
-export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock">) {
+export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock">, flows: FlowService) {
   const readOrThrow = async (id: string, forUpdate = false, executor = db.db): Promise<FlowRun> =>
     found(await store.findFlowRun(executor, id, forUpdate), "flow_run_not_found", "flow run", id);
 
   return {
-    /** Creates a flow run; a known id or (flow, idempotency key) returns the existing run. */
+    /**
+     * Creates a flow run; a known id or (flow, idempotency key) returns the existing run. The common
+     * case is one statement: the flow comes from memory and the run and its state go in together.
+     */
     async create(input: ParsedCreate): Promise<FlowRun> {
       checkParametersSize(input.parameters);
-      if (input.id) {
-        const existing = await store.findFlowRun(db.db, input.id);
-        if (existing) return existing;
-      }
+      const flow = input.flowId
+        ? await flows.resolveById(input.flowId)
+        : await flows.resolveByName(input.flowName ?? "");
       const now = clock.now();
-      const flowId = await resolveFlowId(input, now);
-      if (input.idempotencyKey) {
-        const existing = await store.findFlowRunByIdempotencyKey(db.db, flowId, input.idempotencyKey);
-        if (existing) return existing;
-      }
-      const id = input.id ?? newId(now.getTime());
       const state = initialState(input, now);
-      const inserted = await db.db.transaction().execute(async (trx) => {
-        const created = await store.insertFlowRun(trx, {
-          id,
-          flow_id: flowId,
-          name: input.name ?? generateRunName(),
-          parent_task_run_id: input.parentTaskRunId ?? null,
-          parameters: JSON.stringify(input.parameters),
-          parameter_schema: input.parameterSchema ? JSON.stringify(input.parameterSchema) : null,
-          tags: JSON.stringify(input.tags),
-          policy: JSON.stringify(input.policy ?? { retries: 0, retryDelaySeconds: 0 }),
-          expected_start_time: state.details.scheduledTime ?? state.timestamp,
-          idempotency_key: input.idempotencyKey ?? null,
-          created_at: now,
-          updated_at: now,
+      const run = newRunRow(input, flow.id, state, now);
+      let row;
+      try {
+        row = await store.insertFlowRunWithState(db.db, run, state);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "23503") throw error;
+        // The remembered flow was deleted (a database reset): forget it and register it again.
+        flows.forget(flow);
+        return this.create(input);
+      }
+      if (row) return toCreatedFlowRun(row, flow.name, state);
+      const existing = input.id
+        ? await store.findFlowRun(db.db, input.id)
+        : await store.findFlowRunByIdempotencyKey(db.db, flow.id, input.idempotencyKey ?? "");
+      if (!existing)
+        throw new ConflictError("conflict", `flow run ${run.id} conflicts with an existing run`, {
+          id: run.id,
         });
-        if (!created) return false;
-        await store.insertFlowRunState(trx, id, state);
-        const fresh = { state: null, runCount: 0, startTime: null, totalRunTimeMs: 0 };
-        await store.updateFlowRun(trx, id, bookkeepingFor(fresh, state, now));
-        return true;
-      });
-      if (inserted) return readOrThrow(id);
-      // Lost a race with an identical create: answer with the run that won.
-      const winner = input.idempotencyKey
-        ? await store.findFlowRunByIdempotencyKey(db.db, flowId, input.idempotencyKey)
-        : await store.findFlowRun(db.db, id);
-      if (!winner)
-        throw new ConflictError("conflict", `flow run ${id} conflicts with an existing run`, { id });
-      return winner;
+      return existing;
     },
 
     /** Proposes a state; the orchestration rules decide. REJECT and ABORT throw 409 errors. */
@@ -107,8 +94,7 @@ export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
           case "wait":
             return waitResult(run, proposed, outcome.reason, outcome.retryAfterSeconds);
           case "accept":
-            await store.insertFlowRunState(trx, id, outcome.state);
-            await store.updateFlowRun(trx, id, bookkeepingFor(run, outcome.state, now));
+            await store.recordFlowRunState(trx, id, outcome.state, bookkeepingFor(run, outcome.state, now));
             return {
               status: "ACCEPT",
               state: outcome.state,
@@ -147,14 +133,6 @@ export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
     list: (filter: ParsedFilter): Promise<FlowRunPage> => store.listFlowRuns(db.db, filter),
     count: async (filter: ParsedFilter) => ({ count: await store.countFlowRuns(db.db, filter) }),
   };
-
-  async function resolveFlowId(input: ParsedCreate, now: Date): Promise<string> {
-    if (input.flowId) {
-      return found(await findFlow(db.db, input.flowId), "flow_not_found", "flow", input.flowId).id;
-    }
-    const name = input.flowName ?? "";
-    return (await upsertFlow(db.db, { id: newId(now.getTime()), name, tags: [], now })).id;
-  }
 }
 
 /** The flow-run use cases. */
@@ -169,6 +147,24 @@ function checkParametersSize(parameters: Record<string, unknown>): void {
       { field: "body.parameters", bytes, limit: MAX_PARAMETERS_BYTES },
     );
   }
+}
+
+function newRunRow(input: ParsedCreate, flowId: string, state: State, now: Date): store.InsertableFlowRun {
+  const fresh = { state: null, runCount: 0, startTime: null, totalRunTimeMs: 0 };
+  return {
+    id: input.id ?? newId(now.getTime()),
+    flow_id: flowId,
+    name: input.name ?? generateRunName(),
+    parent_task_run_id: input.parentTaskRunId ?? null,
+    parameters: JSON.stringify(input.parameters),
+    parameter_schema: input.parameterSchema ? JSON.stringify(input.parameterSchema) : null,
+    tags: JSON.stringify(input.tags),
+    policy: JSON.stringify(input.policy ?? { retries: 0, retryDelaySeconds: 0 }),
+    expected_start_time: state.details.scheduledTime ?? state.timestamp,
+    idempotency_key: input.idempotencyKey ?? null,
+    created_at: now,
+    ...bookkeepingFor(fresh, state, now),
+  } as store.InsertableFlowRun;
 }
 
 function initialState(input: ParsedCreate, now: Date): State {

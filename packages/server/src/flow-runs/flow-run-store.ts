@@ -1,8 +1,9 @@
-import type { FlowRun, FlowRunFilter, FlowRunSort, ResultRef, State } from "@sluice/contracts";
+import type { FlowRun, FlowRunFilter, FlowRunSort, State } from "@sluice/contracts";
 import { sql, type Insertable, type Kysely, type SelectQueryBuilder, type Updateable } from "kysely";
 import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
-import type { FlowRunsTable, StateRow, Tables } from "../db/tables.js";
+import type { FlowRunsTable, Tables } from "../db/tables.js";
 import { toState, toStateColumns } from "../states/state-rows.js";
+import { toFlowRun, type FlowRunJoinedRow } from "./flow-run-rows.js";
 import { taskRunIdsOfFlowRun } from "../task-runs/task-run-store.js";
 
 type Db = Kysely<Tables>;
@@ -37,16 +38,61 @@ function selectFlowRuns(db: Db) {
     ]);
 }
 
-type JoinedRow = Awaited<ReturnType<ReturnType<typeof selectFlowRuns>["executeTakeFirstOrThrow"]>>;
+type JoinedRow = FlowRunJoinedRow;
 
-/** Inserts a flow run unless its id or (flow, idempotency key) exists; true when inserted. */
-export async function insertFlowRun(db: Db, run: InsertableFlowRun): Promise<boolean> {
-  const result = await db
-    .insertInto("flow_runs")
-    .values(run)
-    .onConflict((oc) => oc.doNothing())
+/**
+ * Inserts a flow run and its first state in ONE statement (no transaction round trips); answers the
+ * stored row, or undefined when its id or (flow, idempotency key) already exists.
+ */
+export async function insertFlowRunWithState(db: Db, run: InsertableFlowRun, state: State) {
+  const columns = toStateColumns(state);
+  return db
+    .with("run", (qb) =>
+      qb
+        .insertInto("flow_runs")
+        .values(run)
+        .onConflict((oc) => oc.doNothing())
+        .returningAll(),
+    )
+    .with("state", (qb) =>
+      qb
+        .insertInto("flow_run_states")
+        .columns(["id", "flow_run_id", "type", "name", "timestamp", "message", "details", "result"])
+        .expression((eb) =>
+          eb
+            .selectFrom("run")
+            .select([
+              sql<string>`${columns.id}::uuid`.as("id"),
+              "run.id as flow_run_id",
+              sql<string>`${columns.type}`.as("type"),
+              sql<string>`${columns.name}`.as("name"),
+              sql<string>`${columns.timestamp}::timestamptz`.as("timestamp"),
+              sql<string | null>`${columns.message}::text`.as("message"),
+              sql<string>`${columns.details}::jsonb`.as("details"),
+              sql<string | null>`${columns.result}::jsonb`.as("result"),
+            ]),
+        ),
+    )
+    .selectFrom("run")
+    .selectAll()
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Appends a state to a flow run's history and updates the run, in one statement. */
+export async function recordFlowRunState(
+  db: Db,
+  flowRunId: string,
+  state: State,
+  updates: Updates,
+): Promise<void> {
+  await db
+    .with("state", (qb) =>
+      qb.insertInto("flow_run_states").values({ ...toStateColumns(state), flow_run_id: flowRunId }),
+    )
+    .updateTable("flow_runs")
+    .set(updates)
+    .where("id", "=", flowRunId)
+    .execute();
 }
 
 /** A new flow run row. */
@@ -208,41 +254,4 @@ function applyFilter<O>(
   range("fr.expected_start_time", filter.expectedStartTime);
   range("fr.start_time", filter.startTime);
   return q;
-}
-
-function toFlowRun(row: JoinedRow): FlowRun {
-  const state: State | null =
-    row.state_id && row.s_type && row.s_timestamp
-      ? toState({
-          id: row.state_id,
-          type: row.s_type,
-          name: row.s_name ?? row.s_type,
-          timestamp: row.s_timestamp,
-          message: row.s_message,
-          details: row.s_details ?? {},
-          result: row.s_result,
-        } satisfies StateRow)
-      : null;
-  return {
-    id: row.id,
-    name: row.name,
-    flowId: row.flow_id,
-    flowName: row.flow_name,
-    parentTaskRunId: row.parent_task_run_id,
-    parameters: row.parameters,
-    tags: row.tags,
-    policy: row.policy,
-    state,
-    stateType: state?.type ?? null,
-    stateName: state?.name ?? null,
-    runCount: row.run_count,
-    expectedStartTime: row.expected_start_time.toISOString(),
-    startTime: row.start_time?.toISOString() ?? null,
-    endTime: row.end_time?.toISOString() ?? null,
-    totalRunTimeMs: row.total_run_time_ms,
-    result: (row.result ?? null) as ResultRef | null,
-    idempotencyKey: row.idempotency_key,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
 }

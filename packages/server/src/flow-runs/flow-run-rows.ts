@@ -1,0 +1,71 @@
+import type { FlowRun, ResultRef, State } from "@sluice/contracts";
+import type { FlowRunRow } from "../db/tables.js";
+import { toState } from "../states/state-rows.js";
+
+/** A flow run row joined with its flow's name and its current state's columns (prefixed s_). */
+export type FlowRunJoinedRow = FlowRunRow & {
+  flow_name: string;
+  s_type: string | null;
+  s_name: string | null;
+  s_timestamp: Date | null;
+  s_message: string | null;
+  s_details: Record<string, unknown> | null;
+  s_result: unknown;
+};
+
+/** A flow run row as written, with its flow name and the state it was given, as the wire FlowRun. */
+export function toCreatedFlowRun(row: FlowRunRow, flowName: string, state: State): FlowRun {
+  return {
+    ...toFlowRun({ ...row, flow_name: flowName, ...NO_STATE }),
+    state,
+    stateType: state.type,
+    stateName: state.name,
+  };
+}
+
+const NO_STATE = {
+  s_type: null,
+  s_name: null,
+  s_timestamp: null,
+  s_message: null,
+  s_details: null,
+  s_result: null,
+};
+
+/** A joined flow run row as the wire FlowRun. */
+export function toFlowRun(row: FlowRunJoinedRow): FlowRun {
+  const state: State | null =
+    row.state_id && row.s_type && row.s_timestamp
+      ? toState({
+          id: row.state_id,
+          type: row.s_type,
+          name: row.s_name ?? row.s_type,
+          timestamp: row.s_timestamp,
+          message: row.s_message,
+          details: row.s_details ?? {},
+          result: row.s_result,
+        })
+      : null;
+  return {
+    id: row.id,
+    name: row.name,
+    flowId: row.flow_id,
+    flowName: row.flow_name,
+    parentTaskRunId: row.parent_task_run_id,
+    parameters: row.parameters,
+    tags: row.tags,
+    policy: row.policy,
+    state,
+    stateType: state?.type ?? null,
+    stateName: state?.name ?? null,
+    runCount: row.run_count,
+    expectedStartTime: row.expected_start_time.toISOString(),
+    startTime: row.start_time?.toISOString() ?? null,
+    endTime: row.end_time?.toISOString() ?? null,
+    totalRunTimeMs: row.total_run_time_ms,
+    result: (row.result ?? null) as ResultRef | null,
+    idempotencyKey: row.idempotency_key,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
