@@ -4,50 +4,26 @@ import { randomUUID } from "node:crypto";
 import type { Session } from "../api-connection/session.js";
 import { executionStorage, type ExecutionScope, type FlowRunScope } from "../context/run-context.js";
 import { CancelledError, InterruptedError, StateRejectedError } from "../errors.js";
-import type { FlowHookInfo, FlowOptions } from "../flows/flow-options.js";
+import type { FlowHookInfo } from "../flows/flow-options.js";
 import { captureConsole } from "../logging/log-prints.js";
 import { logForScope } from "../logging/run-logger.js";
 import { persistResult, ResultSerializationError } from "../results/result-serializer.js";
 import { sleep } from "../retries/retry-policy.js";
 import { getSdkSettings } from "../settings/sdk-settings.js";
+import { proposeFlowRunState } from "./flow-run-states.js";
+import type { FlowDefinition, FlowRunOutcome, FlowRunPlacement } from "./flow-run-types.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { runHooks } from "./hooks.js";
 import { Limiter } from "./limiter.js";
-import { proposeFlowRunState } from "./flow-run-states.js";
 import { registerActiveFlowRun } from "./process-signals.js";
-import { makeState, StateClock } from "./recorder.js";
+import { makeState, StateClock, type StateFields } from "./recorder.js";
 import { abortReason, failedState, raceSignal, runAttempt } from "./run-attempt.js";
 
-/** What the engine needs of a flow. */
-export interface FlowDefinition<R> {
-  readonly flowName: string;
-  readonly options: FlowOptions;
-  readonly parameterSchema: Record<string, unknown> | null;
-  readonly fn: (parameters: never) => R | Promise<R>;
-}
-
-/** How a flow run ended. */
-export interface FlowRunOutcome<R> {
-  flowRunId: string;
-  /** The final state, as the server recorded it. */
-  state: State;
-  /** The flow function's return value (COMPLETED runs only). */
-  result: R | undefined;
-  /** The error that failed or cancelled the run. */
-  error?: unknown;
-}
-
-/** Where a flow run comes from. */
-export interface FlowRunPlacement {
-  /** Execute this existing run (a worker's) instead of creating one. */
-  flowRunId?: string | undefined;
-  parentTaskRunId?: string | null | undefined;
-  parentSignal?: AbortSignal | undefined;
-  heartbeatSeconds?: number | undefined;
-}
+export type { FlowDefinition, FlowRunOutcome, FlowRunPlacement } from "./flow-run-types.js";
 
 const never = new Promise<never>(() => undefined);
 
+/** Creates the flow run directly in RUNNING (one request), or moves an existing one to RUNNING. */
 async function startFlowRun(
   clock: StateClock,
   client: SluiceClient,
@@ -57,11 +33,7 @@ async function startFlowRun(
 ): Promise<FlowRun> {
   const { options } = flow;
   if (placement.flowRunId) {
-    await proposeFlowRunState(client, placement.flowRunId, {
-      type: "RUNNING",
-      name: "Running",
-      timestamp: clock.next(),
-    });
+    await proposeFlowRunState(client, placement.flowRunId, { type: "RUNNING", timestamp: clock.next() });
     return client.readFlowRun(placement.flowRunId);
   }
   return client.createFlowRun({
@@ -76,12 +48,211 @@ async function startFlowRun(
   });
 }
 
-/** Records a terminal state for every task run still running (a cancelled or crashed flow run). */
-function closeTaskRuns(scope: FlowRunScope, name: StateName, message: string): void {
-  for (const [taskRunId, clock] of scope.activeTaskRuns) {
-    scope.session.recorder.addState(taskRunId, makeState(name, { message }, clock));
+/** One flow run being executed: its attempts, retries, cancellation and final state. */
+class FlowRunExecution<R> {
+  readonly controller = new AbortController();
+  readonly scope: FlowRunScope;
+  readonly exec: ExecutionScope;
+
+  constructor(
+    private readonly flow: FlowDefinition<R>,
+    private readonly parameters: Record<string, unknown>,
+    private readonly session: Session,
+    private readonly run: FlowRun,
+    clock: StateClock,
+  ) {
+    this.scope = {
+      id: run.id,
+      flowName: flow.flowName,
+      runName: run.name,
+      parameters,
+      session,
+      limiter: new Limiter(flow.options.taskConcurrency ?? getSdkSettings().taskConcurrency),
+      attempt: 1,
+      signal: this.controller.signal,
+      dynamicKeys: new Map(),
+      activeTaskRuns: new Map(),
+      clock,
+      finished: false,
+    };
+    this.exec = { flowRun: this.scope, taskRun: undefined, logPrints: flow.options.logPrints ?? false };
   }
-  scope.activeTaskRuns.clear();
+
+  private info(state: State, extra: { error?: unknown; result?: unknown } = {}): FlowHookInfo {
+    return {
+      state,
+      flowRunId: this.run.id,
+      flowName: this.flow.flowName,
+      parameters: this.parameters,
+      ...extra,
+    };
+  }
+
+  private log(level: number, message: string): void {
+    logForScope(this.exec, level, message);
+  }
+
+  /** Closes unfinished task runs, flushes the recorder, then proposes the final state. */
+  private async finish(name: StateName, fields: StateFields, force = false): Promise<State> {
+    const taskState = name === "Cancelled" ? "Cancelled" : "Crashed";
+    for (const [taskRunId, clock] of this.scope.activeTaskRuns) {
+      this.session.recorder.addState(
+        taskRunId,
+        makeState(taskState, { message: `The flow run ended ${name}` }, clock),
+      );
+    }
+    this.scope.activeTaskRuns.clear();
+    this.scope.finished = true;
+    await this.session.recorder.flush();
+    const state = makeState(name, fields, this.scope.clock);
+    return proposeFlowRunState(this.session.client, this.run.id, state, force);
+  }
+
+  /** SIGINT/SIGTERM: abort, record CANCELLED or CRASHED (forced), and run the matching hook. */
+  async interrupt(signal: "SIGINT" | "SIGTERM"): Promise<void> {
+    this.controller.abort(new InterruptedError(signal));
+    const cancelled = signal === "SIGINT";
+    const state = await this.finish(
+      cancelled ? "Cancelled" : "Crashed",
+      { message: `The process received ${signal}` },
+      true,
+    );
+    const { onCancellation, onCrashed } = this.flow.options;
+    await runHooks(
+      cancelled ? "onCancellation" : "onCrashed",
+      cancelled ? onCancellation : onCrashed,
+      this.info(state),
+      this.exec,
+    );
+  }
+
+  /** Runs attempts until the run completes, fails for good, or is cancelled. */
+  async execute(): Promise<FlowRunOutcome<R>> {
+    const { options } = this.flow;
+    this.log(20, `Beginning flow run '${this.run.name}' for flow '${this.flow.flowName}'`);
+    for (;;) {
+      if (options.onRunning) {
+        const running = makeState(this.scope.attempt === 1 ? "Running" : "Retrying");
+        await runHooks("onRunning", options.onRunning, this.info(running), this.exec);
+      }
+      let value: R;
+      try {
+        value = await this.attempt();
+      } catch (error) {
+        const outcome = await this.afterError(error);
+        if (outcome === "retry") continue;
+        return outcome;
+      }
+      return this.complete(value);
+    }
+  }
+
+  /** One attempt, raced against the run's signal so a cancelled run ends even if the function ignores it. */
+  private attempt(): Promise<R> {
+    const { signal } = this.controller;
+    if (signal.aborted) return Promise.reject(abortReason(signal));
+    const attempt = runAttempt("Flow", this.flow.options.timeoutSeconds, signal, (attemptSignal) => {
+      this.scope.signal = attemptSignal;
+      return executionStorage.run(this.exec, async () => this.flow.fn(this.parameters as never));
+    });
+    return raceSignal(attempt, signal);
+  }
+
+  private async complete(value: R): Promise<FlowRunOutcome<R>> {
+    const { options } = this.flow;
+    let result: ResultRef | null = null;
+    if (options.persistResult ?? true) {
+      const store = options.resultStore ?? this.session.resultStore;
+      result = await persistResult(store, `results/${this.run.id}.json`, value).catch((error: unknown) => {
+        // Persisting by default must not break a flow whose result is not JSON; asked for, it must.
+        if (options.persistResult || !(error instanceof ResultSerializationError)) throw error;
+        this.log(30, `The result was not persisted: ${error.message}`);
+        return null;
+      });
+    }
+    const state = await this.finish("Completed", { result });
+    this.log(20, `Finished in state ${state.name}`);
+    await runHooks("onCompletion", options.onCompletion, this.info(state, { result: value }), this.exec);
+    return { flowRunId: this.run.id, state, result: value };
+  }
+
+  /** After a failed attempt: cancelled, retried (the server answered AwaitingRetry), or failed for good. */
+  private async afterError(error: unknown): Promise<FlowRunOutcome<R> | "retry"> {
+    const { options } = this.flow;
+    const reason: unknown = this.controller.signal.reason;
+    // The signal handler records the run and exits the process; nothing more to do here.
+    if (reason instanceof InterruptedError) return never;
+    if (reason instanceof CancelledError || error instanceof CancelledError) {
+      const state = await this.finish("Cancelled", { message: "The flow run was cancelled" });
+      this.log(30, `Finished in state ${state.name}`);
+      await runHooks(
+        "onCancellation",
+        options.onCancellation,
+        this.info(state, { error: reason }),
+        this.exec,
+      );
+      return { flowRunId: this.run.id, state, result: undefined, error: reason ?? error };
+    }
+    this.log(
+      40,
+      `Encountered an exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    await this.session.recorder.flush();
+    const { client } = this.session;
+    const state = await proposeFlowRunState(
+      client,
+      this.run.id,
+      failedState(error, this.scope.attempt, this.scope.clock),
+    );
+    if (state.type === "SCHEDULED") {
+      await this.waitForRetry(state);
+      return "retry";
+    }
+    return this.failed(state, error);
+  }
+
+  private async waitForRetry(awaiting: State): Promise<void> {
+    const due = awaiting.details.scheduledTime ? Date.parse(awaiting.details.scheduledTime) - Date.now() : 0;
+    this.log(20, `Retrying in ${Math.max(0, due / 1000).toFixed(1)} s (${awaiting.name})`);
+    try {
+      await sleep(due, this.controller.signal);
+    } catch {
+      return; // cancelled or interrupted while waiting: the next attempt ends at once
+    }
+    const retrying = {
+      type: "RUNNING" as const,
+      name: "Retrying",
+      details: { runCount: this.scope.attempt + 1 },
+    };
+    await proposeFlowRunState(this.session.client, this.run.id, {
+      ...retrying,
+      timestamp: this.scope.clock.next(),
+    });
+    this.scope.attempt++;
+  }
+
+  private async failed(state: State, error: unknown): Promise<FlowRunOutcome<R>> {
+    for (const [taskRunId, clock] of this.scope.activeTaskRuns) {
+      const message = "The flow run failed before this task run finished";
+      this.session.recorder.addState(taskRunId, makeState("Crashed", { message }, clock));
+    }
+    this.scope.activeTaskRuns.clear();
+    this.scope.finished = true;
+    this.log(40, `Finished in state ${state.name}`);
+    await runHooks("onFailure", this.flow.options.onFailure, this.info(state, { error }), this.exec);
+    return { flowRunId: this.run.id, state, result: undefined, error };
+  }
+
+  /** The engine itself failed (not the flow function): never leave the run RUNNING. */
+  async crash(error: unknown): Promise<void> {
+    if (error instanceof StateRejectedError) return;
+    try {
+      const state = await this.finish("Crashed", { message: `The engine failed: ${String(error)}` }, true);
+      await runHooks("onCrashed", this.flow.options.onCrashed, this.info(state, { error }), this.exec);
+    } catch {
+      // The API is unreachable: the server's zombie detection will mark the run CRASHED.
+    }
+  }
 }
 
 /** Creates (or takes over) a flow run, runs the flow with retries, and records every state. */
@@ -91,146 +262,28 @@ export async function executeFlowRun<R>(
   session: Session,
   placement: FlowRunPlacement,
 ): Promise<FlowRunOutcome<R>> {
-  const { options } = flow;
-  const { client } = session;
   const clock = new StateClock();
-  const run = await startFlowRun(clock, client, flow, parameters, placement);
-  const controller = new AbortController();
+  const run = await startFlowRun(
+    clock,
+    session.client,
+    flow,
+    parameters,
+    placement,
+  );
+  const execution = new FlowRunExecution(flow, parameters, session, run, clock);
+  const { controller } = execution;
   const onParentAbort = () => controller.abort(placement.parentSignal?.reason);
   placement.parentSignal?.addEventListener("abort", onParentAbort, { once: true });
-  const scope: FlowRunScope = {
-    id: run.id,
-    flowName: flow.flowName,
-    runName: run.name,
-    parameters,
-    session,
-    limiter: new Limiter(options.taskConcurrency ?? getSdkSettings().taskConcurrency),
-    attempt: 1,
-    signal: controller.signal,
-    dynamicKeys: new Map(),
-    activeTaskRuns: new Map(),
-    clock,
-    finished: false,
-  };
-  const exec: ExecutionScope = { flowRun: scope, taskRun: undefined, logPrints: options.logPrints ?? false };
-  const info = (state: State, extra: { error?: unknown; result?: unknown } = {}): FlowHookInfo => ({
-    state,
-    flowRunId: run.id,
-    flowName: flow.flowName,
-    parameters,
-    ...extra,
-  });
-  const finish = async (name: StateName, fields: Parameters<typeof makeState>[1], force = false) => {
-    closeTaskRuns(scope, name === "Cancelled" ? "Cancelled" : "Crashed", `The flow run ended ${name}`);
-    scope.finished = true;
-    await session.recorder.flush();
-    const state = makeState(name, fields, scope.clock);
-    return proposeFlowRunState(client, run.id, state, force);
-  };
-  const unregister = registerActiveFlowRun({
-    session,
-    async interrupt(signal) {
-      controller.abort(new InterruptedError(signal));
-      const name = signal === "SIGINT" ? "Cancelled" : "Crashed";
-      const state = await finish(name, { message: `The process received ${signal}` }, true);
-      await runHooks(
-        signal === "SIGINT" ? "onCancellation" : "onCrashed",
-        signal === "SIGINT" ? options.onCancellation : options.onCrashed,
-        info(state),
-        exec,
-      );
-    },
-  });
-  const stopHeartbeat = startHeartbeat(
-    client,
-    run.id,
-    placement.heartbeatSeconds ?? getSdkSettings().heartbeatSeconds,
-    () => controller.abort(new CancelledError()),
+  const unregister = registerActiveFlowRun({ session, interrupt: (signal) => execution.interrupt(signal) });
+  const heartbeatSeconds = placement.heartbeatSeconds ?? getSdkSettings().heartbeatSeconds;
+  const stopHeartbeat = startHeartbeat(session.client, run.id, heartbeatSeconds, () =>
+    controller.abort(new CancelledError()),
   );
-  const release = exec.logPrints ? captureConsole() : undefined;
+  const release = execution.exec.logPrints ? captureConsole() : undefined;
   try {
-    logForScope(exec, 20, `Beginning flow run '${run.name}' for flow '${flow.flowName}'`);
-    for (;;) {
-      if (options.onRunning)
-        await runHooks(
-          "onRunning",
-          options.onRunning,
-          info(makeState(scope.attempt === 1 ? "Running" : "Retrying")),
-          exec,
-        );
-      let value: R;
-      try {
-        if (controller.signal.aborted) throw abortReason(controller.signal);
-        // Raced against the run's signal: a cancelled run ends even if the function ignores its signal.
-        const attempt = runAttempt("Flow", options.timeoutSeconds, controller.signal, (signal) => {
-          scope.signal = signal;
-          return executionStorage.run(exec, async () => flow.fn(parameters as never));
-        });
-        value = await raceSignal(attempt, controller.signal);
-      } catch (error) {
-        const reason: unknown = controller.signal.reason;
-        // The signal handler records the run and exits the process; nothing more to do here.
-        if (reason instanceof InterruptedError) return await never;
-        if (reason instanceof CancelledError || error instanceof CancelledError) {
-          const state = await finish("Cancelled", { message: "The flow run was cancelled" });
-          logForScope(exec, 30, `Finished in state ${state.name}`);
-          await runHooks("onCancellation", options.onCancellation, info(state, { error: reason }), exec);
-          return { flowRunId: run.id, state, result: undefined, error: reason ?? error };
-        }
-        logForScope(
-          exec,
-          40,
-          `Encountered an exception: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
-        await session.recorder.flush();
-        const state = await proposeFlowRunState(client, run.id, failedState(error, scope.attempt, clock));
-        if (state.type === "SCHEDULED") {
-          const due = state.details.scheduledTime ? Date.parse(state.details.scheduledTime) - Date.now() : 0;
-          logForScope(exec, 20, `Retrying in ${Math.max(0, due / 1000).toFixed(1)} s (${state.name})`);
-          try {
-            await sleep(due, controller.signal);
-          } catch {
-            continue; // cancelled or interrupted while waiting: the next attempt ends at once
-          }
-          await proposeFlowRunState(client, run.id, {
-            type: "RUNNING",
-            name: "Retrying",
-            details: { runCount: scope.attempt + 1 },
-          });
-          scope.attempt++;
-          continue;
-        }
-        closeTaskRuns(scope, "Crashed", "The flow run failed before this task run finished");
-        scope.finished = true;
-        logForScope(exec, 40, `Finished in state ${state.name}`);
-        await runHooks("onFailure", options.onFailure, info(state, { error }), exec);
-        return { flowRunId: run.id, state, result: undefined, error };
-      }
-      let result: ResultRef | null = null;
-      if (options.persistResult ?? true) {
-        const store = options.resultStore ?? session.resultStore;
-        result = await persistResult(store, `results/${run.id}.json`, value).catch((error: unknown) => {
-          // Persisting by default must not break a flow whose result is not JSON; asked for, it must.
-          if (options.persistResult || !(error instanceof ResultSerializationError)) throw error;
-          logForScope(exec, 30, `The result was not persisted: ${error.message}`);
-          return null;
-        });
-      }
-      const state = await finish("Completed", { result });
-      logForScope(exec, 20, `Finished in state ${state.name}`);
-      await runHooks("onCompletion", options.onCompletion, info(state, { result: value }), exec);
-      return { flowRunId: run.id, state, result: value };
-    }
+    return await execution.execute();
   } catch (error) {
-    // The engine itself failed (not the flow function): never leave the run RUNNING.
-    if (!(error instanceof StateRejectedError)) {
-      try {
-        const state = await finish("Crashed", { message: `The engine failed: ${String(error)}` }, true);
-        await runHooks("onCrashed", options.onCrashed, info(state, { error }), exec);
-      } catch {
-        // The API is unreachable: the server's zombie detection will mark the run CRASHED.
-      }
-    }
+    await execution.crash(error);
     throw error;
   } finally {
     release?.();
