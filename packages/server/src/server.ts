@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
@@ -56,6 +57,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }
     const app = createApp({ db: database, clock: options.clock ?? systemClock, logger, config });
     const server = await listen(app.fetch, config.host, config.port);
+    const requests = trackRequests(server);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     logger.info("sluice server listening", { url, database: database.kind });
@@ -65,7 +67,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       port,
       database: { kind: database.kind },
       close: async () => {
-        await closeHttpServer(server);
+        await closeHttpServer(server, requests);
         if (ownsDatabase) await database.close();
       },
     };
@@ -96,9 +98,44 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, hostn
   });
 }
 
-function closeHttpServer(server: ServerType): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    if ("closeAllConnections" in server) server.closeAllConnections();
+/** Counts requests until their responses are fully sent, so closing can let them finish first. */
+function trackRequests(server: ServerType) {
+  let active = 0;
+  let onIdle: (() => void) | undefined;
+  server.on("request", (_request: IncomingMessage, response: ServerResponse) => {
+    active += 1;
+    response.once("close", () => {
+      active -= 1;
+      if (active === 0) onIdle?.();
+    });
   });
+  return {
+    /** Resolves when no request is being handled, or after `timeoutMs`. */
+    idle: (timeoutMs: number) =>
+      new Promise<void>((resolve) => {
+        if (active === 0) return resolve();
+        const timer = setTimeout(resolve, timeoutMs);
+        onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+  };
+}
+
+/** How long closing waits for requests in progress before cutting their connections. */
+const CLOSE_GRACE_MS = 10_000;
+
+/** Stops accepting connections, lets requests in progress finish (up to a grace period), then ends all. */
+async function closeHttpServer(
+  server: ServerType,
+  requests: ReturnType<typeof trackRequests>,
+): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+  });
+  if ("closeIdleConnections" in server) server.closeIdleConnections();
+  await requests.idle(CLOSE_GRACE_MS);
+  if ("closeAllConnections" in server) server.closeAllConnections();
+  await closed;
 }

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startServer } from "../server.js";
+import { startTestServer } from "../testing/start-test-server.js";
 import { testHttp, waitFor } from "../testing/test-http.js";
 import { openDatabase } from "./database.js";
 import { listAppliedMigrations, migrateDatabase } from "./migrate.js";
@@ -29,6 +31,46 @@ describe("PGlite in a directory", () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe("closing the server", () => {
+  it("lets a request in progress finish before closing the database", async () => {
+    const server = await startTestServer();
+    const api = testHttp(server.url);
+    const run = await api.post("/api/flow-runs", { flowName: "closing", state: { type: "RUNNING" } });
+    const flowRunId = (run.body as { id: string }).id;
+    const taskRuns = Array.from({ length: 5000 }, (_, i) => ({
+      id: randomUUID(),
+      flowRunId,
+      taskKey: "t",
+      name: `t-${i}`,
+      dynamicKey: String(i),
+    }));
+    const states = taskRuns.map((t) => ({
+      taskRunId: t.id,
+      state: {
+        id: randomUUID(),
+        type: "RUNNING",
+        name: "Running",
+        timestamp: new Date().toISOString(),
+        message: null,
+        details: {},
+        result: null,
+      },
+    }));
+    const batch = api.post("/api/task-runs/batch", { taskRuns, states });
+    // The batch is in progress once its task runs are stored (its states and refresh come after).
+    await waitFor(async () => {
+      const row = await server.db.db
+        .selectFrom("task_runs")
+        .select("id")
+        .where("flow_run_id", "=", flowRunId)
+        .executeTakeFirst();
+      return row ? true : undefined;
+    });
+    await server.close();
+    expect(await batch).toMatchObject({ status: 200, body: { taskRunsCreated: 5000, statesCreated: 5000 } });
   });
 });
 

@@ -25,5 +25,6 @@ const UNAVAILABLE_MESSAGES = [
   /Client has encountered a connection error/i,
   /Client was closed and is not queryable/i,
   /PGlite is closed/i,
+  /driver has already been destroyed/i,
   /terminating connection/i,
 ];
