@@ -263,13 +263,7 @@ export async function executeFlowRun<R>(
   placement: FlowRunPlacement,
 ): Promise<FlowRunOutcome<R>> {
   const clock = new StateClock();
-  const run = await startFlowRun(
-    clock,
-    session.client,
-    flow,
-    parameters,
-    placement,
-  );
+  const run = await startFlowRun(clock, session.client, flow, parameters, placement);
   const execution = new FlowRunExecution(flow, parameters, session, run, clock);
   const { controller } = execution;
   const onParentAbort = () => controller.abort(placement.parentSignal?.reason);
