@@ -1,5 +1,6 @@
 import { createClient } from "@sluice/client";
 import { CliError } from "./errors.js";
+import { startLocalServer } from "./local-server.js";
 import { startProgress } from "./output.js";
 import { DEFAULT_API_URL, sluiceHome } from "./settings.js";
 
@@ -69,26 +70,30 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
 async function startEmbedded(url: string, env: NodeJS.ProcessEnv): Promise<Connection> {
   const home = sluiceHome(env);
   const progress = startProgress(`No server at ${url}; opening the local database in ${home}`);
+  let server: Awaited<ReturnType<typeof startLocalServer>>;
   try {
-    const { startServer } = await import("@sluice/server");
-    const server = await startServer({ host: "127.0.0.1", port: 0, home, quiet: true, logLevel: "silent" });
-    return {
-      api: createClient({ baseUrl: server.url, retries: 0 }),
-      url: server.url,
-      embedded: true,
-      close: () => server.close(),
-    };
+    server = await startLocalServer(
+      { host: "127.0.0.1", port: 0, home, quiet: true, logLevel: "silent" },
+      "embedded server of a CLI command",
+      0,
+    );
   } catch (error) {
     throw new CliError(
-      `Cannot reach the Sluice server at ${url}, and the embedded server could not start on ${home}: ` +
+      `Cannot reach the Sluice server at ${url}, and the local database in ${home} could not be opened: ` +
         `${(error as Error).message}\n` +
-        "Another process may hold that database; start the server with `sluice server start` or set SLUICE_API_URL.",
+        "If a Sluice server is running elsewhere, point the CLI at it with SLUICE_API_URL.",
       1,
       { cause: error },
     );
   } finally {
     progress.stop();
   }
+  return {
+    api: createClient({ baseUrl: server.url, retries: 0 }),
+    url: server.url,
+    embedded: true,
+    close: () => server.close(),
+  };
 }
 
 /** Runs `work` with a connection, closing it afterwards. */

@@ -1,6 +1,12 @@
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { CliError } from "./errors.js";
+
+/** Who holds a lock: a process id and what it is doing ("server", "db upgrade", ...). */
+export interface LockHolder {
+  pid: number;
+  role: string;
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -11,42 +17,88 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes the lock file when the process that wrote it is gone. */
-function clearStale(path: string): void {
+/** The live holder of the lock at `path`; a lock left by a dead process is removed. */
+export function readLockHolder(path: string): LockHolder | undefined {
+  let text: string;
   try {
-    const pid = Number(readFileSync(path, "utf8").trim());
-    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) rmSync(path, { force: true });
+    text = readFileSync(path, "utf8");
   } catch {
-    // Vanished or half-written: the next attempt decides.
-    return;
+    return undefined;
   }
+  const [pidText, ...role] = text.trim().split(" ");
+  const pid = Number(pidText);
+  // A half-written file (no pid yet) belongs to a process that is creating it right now.
+  if (!Number.isInteger(pid) || pid <= 0) return { pid: 0, role: "starting" };
+  if (isAlive(pid)) return { pid, role: role.join(" ") || "unknown" };
+  rmSync(path, { force: true });
+  return undefined;
+}
+
+/** A held lock; `release` removes it (once). */
+export interface HeldLock {
+  release(): void;
 }
 
 /**
- * Runs `work` holding an exclusive lock file (created with O_EXCL, holding our pid). Another holder makes
- * us wait up to `timeoutMs`; a lock left by a dead process is taken over. PGlite has no cross-process
- * locking, so two `db upgrade`s on one data directory must not open it at the same time.
+ * Takes the exclusive lock file at `path` (created with O_EXCL, holding "pid role"), waiting up to
+ * `waitMs` while another live process holds it. PGlite has no cross-process locking: every CLI process
+ * that opens a PGlite data directory takes this lock first, so two never open it at once.
  */
-export async function withFileLock<T>(path: string, work: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+export async function acquireFileLock(
+  path: string,
+  role: string,
+  waitMs: number,
+  /** Wait only for holders this accepts (default all); others fail at once. */
+  shouldWait: (holder: LockHolder) => boolean = () => true,
+): Promise<HeldLock> {
   mkdirSync(dirname(path), { recursive: true });
-  const deadline = Date.now() + timeoutMs;
-  let fd: number | undefined;
-  while (fd === undefined) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
     try {
-      fd = openSync(path, "wx");
-      writeSync(fd, String(process.pid));
+      const fd = openSync(path, "wx");
+      writeSync(fd, `${process.pid} ${role}`);
+      closeSync(fd);
+      let held = true;
+      return {
+        release() {
+          if (held) rmSync(path, { force: true });
+          held = false;
+        },
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      clearStale(path);
-      if (Date.now() > deadline)
-        throw new CliError(`timed out waiting for the lock ${path} held by another process`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const holder = readLockHolder(path);
+    if (holder && (Date.now() >= deadline || !shouldWait(holder))) {
+      throw new CliError(
+        `the database is in use by another process (pid ${holder.pid}, ${holder.role}; lock ${path}). ` +
+          "PGlite allows one process per data directory: stop that process, or talk to it through SLUICE_API_URL.",
+      );
+    }
+    if (holder) await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Runs `work` holding the lock at `path` (see acquireFileLock). */
+export async function withFileLock<T>(
+  path: string,
+  role: string,
+  waitMs: number,
+  work: () => Promise<T>,
+  shouldWait?: (holder: LockHolder) => boolean,
+): Promise<T> {
+  const lock = await acquireFileLock(path, role, waitMs, shouldWait);
   try {
     return await work();
   } finally {
-    closeSync(fd);
-    rmSync(path, { force: true });
+    lock.release();
   }
+}
+
+/** The role `sluice db upgrade|reset` hold the lock under: short-lived, so others wait for it. */
+export const DB_COMMAND_ROLE = "sluice db command";
+
+/** The lock file guarding a PGlite data directory. */
+export function pgliteLockPath(pgliteDataDir: string): string {
+  return `${pgliteDataDir}.lock`;
 }

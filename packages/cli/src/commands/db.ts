@@ -1,11 +1,14 @@
 import type { Command } from "commander";
 import type * as ServerPackage from "@sluice/server";
 import { CliError, UsageError } from "../errors.js";
-import { withFileLock } from "../file-lock.js";
+import { DB_COMMAND_ROLE, pgliteLockPath, withFileLock } from "../file-lock.js";
 import { printLine, printNote, withProgress } from "../output.js";
 import { maskUrlPassword } from "../settings.js";
 
 type ServerModule = typeof ServerPackage;
+
+// Another db command finishes soon, so wait for it; a server holds the database until stopped, so do not.
+const DB_ROLE = DB_COMMAND_ROLE;
 type Database = Awaited<ReturnType<ServerModule["openDatabase"]>>;
 
 /** Opens the configured database (SLUICE_DATABASE_URL, else PGlite in SLUICE_HOME), runs `work`, closes it. */
@@ -34,7 +37,9 @@ async function withDatabase<T>(
   };
   // PostgreSQL serialises migrators with an advisory lock; PGlite has no cross-process locking, so
   // CLI processes take turns on the data directory through a lock file beside it.
-  return config.databaseUrl ? run() : withFileLock(`${config.pgliteDataDir}.cli.lock`, run);
+  return config.databaseUrl
+    ? run()
+    : withFileLock(pgliteLockPath(config.pgliteDataDir), DB_ROLE, 120_000, run, (h) => h.role === DB_ROLE);
 }
 
 /** `sluice db upgrade|reset`. */

@@ -3,8 +3,9 @@ import type { State } from "@sluice/contracts";
 import type { Flow } from "@sluice/sdk";
 import { apiUrl, isServerReachable } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, describeError, isApiError, issuesOf } from "../errors.js";
+import { acquireFileLock, pgliteLockPath, type HeldLock } from "../file-lock.js";
 import { loadFlow, parseFlowTarget } from "../flow-file.js";
-import { formatState, printJson, printLine, printNote, shouldColor, withProgress } from "../output.js";
+import { formatState, printJson, printLine, shouldColor, withProgress } from "../output.js";
 import { buildParameters, collect } from "../params.js";
 import { sluiceHome } from "../settings.js";
 
@@ -52,6 +53,13 @@ export async function runFlowFromCli(
   }
 }
 
+async function lockEphemeralDatabase(): Promise<HeldLock | undefined> {
+  const { loadServerConfig } = await import("@sluice/server");
+  const config = loadServerConfig(process.env);
+  if (config.databaseUrl) return undefined;
+  return acquireFileLock(pgliteLockPath(config.pgliteDataDir), "sluice run (ephemeral server)", 0);
+}
+
 /** Where to see a run, as lines to print. */
 export function whereToLook(flowRunId: string, url: string | undefined): string[] {
   const lines = [`  sluice flow-run inspect ${flowRunId}`, `  sluice flow-run logs ${flowRunId}`];
@@ -78,9 +86,9 @@ export function registerRunCommand(program: Command): void {
       // A server answering at the default address is used; otherwise the SDK starts an ephemeral one.
       const url = apiUrl();
       const useUrl = process.env.SLUICE_API_URL || (await isServerReachable(url)) ? url : undefined;
-      if (useUrl === undefined)
-        printNote(`No server at ${url}; running on an ephemeral server over ${sluiceHome()}.`);
-      const outcome = await runFlowFromCli(flow, name, params, useUrl);
+      // The SDK's ephemeral server opens the PGlite database in SLUICE_HOME: hold its lock meanwhile.
+      const lock = useUrl === undefined ? await lockEphemeralDatabase() : undefined;
+      const outcome = await runFlowFromCli(flow, name, params, useUrl).finally(() => lock?.release());
       if (opts.json) printJson(outcome);
       else {
         const state = formatState(outcome.state.type, outcome.state.name, shouldColor());

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
-import type { startServer } from "@sluice/server";
+import type { RunningServer } from "@sluice/server";
 import { CliError, UsageError } from "../errors.js";
+import { startLocalServer } from "../local-server.js";
 import { printLine, withProgress } from "../output.js";
 
 /** A started server, as `@sluice/server` returns it. */
-export type StartedServer = Awaited<ReturnType<typeof startServer>>;
+export type StartedServer = RunningServer;
 
 /** Parses `--port`: 0-65535. */
 export function parsePort(value: string): number {
@@ -52,14 +53,17 @@ export async function startServerFromCli(options: {
   port?: number;
   migrateOnStart?: boolean;
 }): Promise<StartedServer> {
-  const { startServer } = await import("@sluice/server");
   try {
     return await withProgress("Starting the Sluice server", () =>
-      startServer({
-        ...(options.host !== undefined ? { host: options.host } : {}),
-        ...(options.port !== undefined ? { port: options.port } : {}),
-        ...(options.migrateOnStart === false ? { migrateOnStart: false } : {}),
-      }),
+      startLocalServer(
+        {
+          ...(options.host !== undefined ? { host: options.host } : {}),
+          ...(options.port !== undefined ? { port: options.port } : {}),
+          ...(options.migrateOnStart === false ? { migrateOnStart: false } : {}),
+        },
+        "sluice server",
+        30_000,
+      ),
     );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -72,6 +76,7 @@ export async function startServerFromCli(options: {
         { cause: error },
       );
     }
+    if (error instanceof CliError) throw error;
     throw new CliError(`the server did not start: ${(error as Error).message}`, 1, { cause: error });
   }
 }
