@@ -37,9 +37,10 @@ describe("ephemeral mode", () => {
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
       expect(code, stderr).toBe(0);
-      expect(JSON.parse(stdout)).toEqual({ result: 42 });
-      const flowRunId = /sluice flow-run inspect ([0-9a-f-]{36})/.exec(stderr)?.[1];
-      expect(flowRunId, stderr).toBeDefined();
+      expect(JSON.parse(stdout)).toEqual({ results: [42, 42] });
+      expect(stderr.match(/starting a temporary one/g)).toHaveLength(1);
+      const flowRunIds = [...stderr.matchAll(/sluice flow-run inspect ([0-9a-f-]{36})/g)].map((m) => m[1]!);
+      expect(flowRunIds, stderr).toHaveLength(2);
       expect(stderr).toContain("sluice server start");
       // The run outlives the process: a server on the same data directory still has it.
       const specifier = "@sluice/server";
@@ -53,12 +54,12 @@ describe("ephemeral mode", () => {
       });
       try {
         const client = createClient({ baseUrl: server.url });
-        expect(await client.readFlowRun(flowRunId!)).toMatchObject({
-          flowName: "ephemeral",
-          stateType: "COMPLETED",
-        });
-        const taskRuns = await client.filterTaskRuns({ flowRunIds: [flowRunId!] });
-        expect(taskRuns.items.map((t) => t.stateType)).toEqual(["COMPLETED"]);
+        for (const flowRunId of flowRunIds) {
+          const run = await client.readFlowRun(flowRunId);
+          expect(run).toMatchObject({ flowName: "ephemeral", stateType: "COMPLETED" });
+        }
+        const taskRuns = await client.filterTaskRuns({ flowRunIds });
+        expect(taskRuns.items.map((t) => t.stateType)).toEqual(["COMPLETED", "COMPLETED"]);
       } finally {
         await server.close();
       }

@@ -60,30 +60,73 @@ async function localServerAnswers(): Promise<boolean> {
   }
 }
 
+interface EphemeralEntry {
+  session: Promise<Session>;
+  users: number;
+}
+
+let ephemeral: EphemeralEntry | undefined;
+let probing: Promise<boolean> | undefined;
+
+const keepOpen = () => Promise.resolve();
+
+/** The current connections, read afresh (module state can change across an await). */
+function current(): { shared: Promise<Session> | undefined; ephemeral: EphemeralEntry | undefined } {
+  return { shared, ephemeral };
+}
+
+function useEphemeral(entry: EphemeralEntry): Promise<{ session: Session; release: () => Promise<void> }> {
+  entry.users++;
+  const release = async () => {
+    if (--entry.users > 0) return;
+    if (ephemeral === entry) ephemeral = undefined;
+    await (await entry.session).close();
+  };
+  return entry.session.then(
+    (session) => ({ session, release }),
+    (error: unknown) => {
+      entry.users--;
+      if (ephemeral === entry) ephemeral = undefined;
+      throw error;
+    },
+  );
+}
+
 /**
  * A session for a top-level flow run. Configured or discovered servers share one session for the
- * process; ephemeral mode starts a server for this run, and `release` closes it afterwards.
+ * process. Ephemeral mode starts one temporary server, shared by the top-level runs active at the
+ * same time and closed by the last one's `release`.
  */
 export async function acquireSession(): Promise<{ session: Session; release: () => Promise<void> }> {
-  const keep = { session: undefined as unknown as Session, release: () => Promise.resolve() };
-  if (shared) return { ...keep, session: await shared };
+  if (shared) return { session: await shared, release: keepOpen };
+  if (ephemeral) return useEphemeral(ephemeral);
   const settings = getSdkSettings();
   const url = config.client ? undefined : (config.apiUrl ?? settings.apiUrl);
   if (config.client || url) {
-    const client = config.client ?? clientFor(url!);
-    shared = Promise.resolve(createSession(client, defaultResultStore()));
-    return { ...keep, session: await shared };
+    shared = Promise.resolve(createSession(config.client ?? clientFor(url!), defaultResultStore()));
+    return { session: await shared, release: keepOpen };
   }
-  if (await localServerAnswers()) {
+  // Concurrent first runs share one probe, so they agree on where to record.
+  probing ??= localServerAnswers().finally(() => (probing = undefined));
+  const local = await probing;
+  // Another run may have connected while this one waited for the probe.
+  const connected = current();
+  if (connected.shared) return { session: await connected.shared, release: keepOpen };
+  if (connected.ephemeral) return useEphemeral(connected.ephemeral);
+  if (local) {
     shared = Promise.resolve(createSession(clientFor(LOCAL_SERVER_URL), defaultResultStore()));
-    return { ...keep, session: await shared };
+    return { session: await shared, release: keepOpen };
   }
-  const server = await startEphemeralServer(settings.home);
-  const session = createSession(clientFor(server.url), defaultResultStore(), {
-    ephemeral: true,
-    onClose: () => server.close(),
-  });
-  return { session, release: () => session.close() };
+  ephemeral = {
+    users: 0,
+    session: startEphemeralServer(settings.home).then((server) =>
+      createSession(clientFor(server.url), defaultResultStore(), {
+        ephemeral: true,
+        onClose: () => server.close(),
+      }),
+    ),
+  };
+  return useEphemeral(ephemeral);
 }
 
 /** Tells the user where an ephemeral run can be seen after the process exits. */
