@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { PGliteDialect } from "./pglite-dialect.js";
+import { preparingPool } from "./prepared-pool.js";
 import type { Tables } from "./tables.js";
 
 /** Which engine a database runs on. */
@@ -40,7 +41,7 @@ function openPostgres(url: string, max: number): Database {
   // An idle client losing its server emits 'error' on the pool; without a listener Node would crash.
   // The next query on that client fails and is reported where it is made.
   pool.on("error", () => undefined);
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     kind: "postgres",
     db,

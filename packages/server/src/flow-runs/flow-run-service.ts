@@ -32,12 +32,15 @@ type ParsedCreate = z.output<typeof FlowRunCreate>;
 type ParsedSetState = z.output<typeof SetStateRequest>;
 type ParsedFilter = z.output<typeof FlowRunFilter>;
 
+/** How often setState re-decides after losing a race before giving up with 409 conflict. */
+const MAX_STATE_ATTEMPTS = 20;
+
 const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
 
 /** Flow-run use cases: create (idempotent), orchestrate state changes, read, list, delete. */
 export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock">, flows: FlowService) {
-  const readOrThrow = async (id: string, forUpdate = false, executor = db.db): Promise<FlowRun> =>
-    found(await store.findFlowRun(executor, id, forUpdate), "flow_run_not_found", "flow run", id);
+  const readOrThrow = async (id: string): Promise<FlowRun> =>
+    found(await store.findFlowRun(db.db, id), "flow_run_not_found", "flow run", id);
 
   return {
     /**
@@ -74,8 +77,10 @@ export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
 
     /** Proposes a state; the orchestration rules decide. REJECT and ABORT throw 409 errors. */
     async setState(id: string, request: ParsedSetState): Promise<SetStateResult> {
-      return db.db.transaction().execute(async (trx) => {
-        const run = await readOrThrow(id, true, trx);
+      // Optimistic: read, decide, then write only if the run's state is still the one decided on.
+      // Losing a race (another state landed in between) re-reads and decides again.
+      for (let attempt = 1; ; attempt++) {
+        const run = await readOrThrow(id);
         const now = clock.now();
         const proposed = materializeState(request.state, now);
         const context = {
@@ -93,16 +98,24 @@ export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
             throw new ConflictError("state_transition_aborted", outcome.reason, { currentState });
           case "wait":
             return waitResult(run, proposed, outcome.reason, outcome.retryAfterSeconds);
-          case "accept":
-            await store.recordFlowRunState(trx, id, outcome.state, bookkeepingFor(run, outcome.state, now));
-            return {
-              status: "ACCEPT",
-              state: outcome.state,
-              reason: outcome.reason,
-              retryAfterSeconds: null,
-            };
+          case "accept": {
+            const updates = bookkeepingFor(run, outcome.state, now);
+            if (await store.recordFlowRunState(db.db, id, currentState?.id ?? null, outcome.state, updates)) {
+              return {
+                status: "ACCEPT",
+                state: outcome.state,
+                reason: outcome.reason,
+                retryAfterSeconds: null,
+              };
+            }
+            if (attempt >= MAX_STATE_ATTEMPTS) {
+              throw new ConflictError("conflict", `flow run ${id} kept changing state; propose again`, {
+                id,
+              });
+            }
+          }
         }
-      });
+      }
     },
 
     read: (id: string) => readOrThrow(id),

@@ -20,6 +20,32 @@ const SORTS: Record<FlowRunSort, SortOrder> = {
   NAME_ASC: order("NAME_ASC", "name", "asc", "text"),
 };
 
+const STATE_COLUMNS = [
+  "id",
+  "flow_run_id",
+  "type",
+  "name",
+  "timestamp",
+  "message",
+  "details",
+  "result",
+] as const;
+
+/** A state's columns as literals, selected next to `run.id` (the run a data-modifying CTE wrote). */
+function stateSelection(state: State) {
+  const c = toStateColumns(state);
+  return [
+    sql<string>`${c.id}::uuid`.as("id"),
+    sql<string>`run.id`.as("flow_run_id"),
+    sql<string>`${c.type}`.as("type"),
+    sql<string>`${c.name}`.as("name"),
+    sql<string>`${c.timestamp}::timestamptz`.as("timestamp"),
+    sql<string | null>`${c.message}::text`.as("message"),
+    sql<string>`${c.details}::jsonb`.as("details"),
+    sql<string | null>`${c.result}::jsonb`.as("result"),
+  ];
+}
+
 /** A flow run row joined with its flow's name and current state. */
 function selectFlowRuns(db: Db) {
   return db
@@ -45,7 +71,6 @@ type JoinedRow = FlowRunJoinedRow;
  * stored row, or undefined when its id or (flow, idempotency key) already exists.
  */
 export async function insertFlowRunWithState(db: Db, run: InsertableFlowRun, state: State) {
-  const columns = toStateColumns(state);
   return db
     .with("run", (qb) =>
       qb
@@ -57,62 +82,46 @@ export async function insertFlowRunWithState(db: Db, run: InsertableFlowRun, sta
     .with("state", (qb) =>
       qb
         .insertInto("flow_run_states")
-        .columns(["id", "flow_run_id", "type", "name", "timestamp", "message", "details", "result"])
-        .expression((eb) =>
-          eb
-            .selectFrom("run")
-            .select([
-              sql<string>`${columns.id}::uuid`.as("id"),
-              "run.id as flow_run_id",
-              sql<string>`${columns.type}`.as("type"),
-              sql<string>`${columns.name}`.as("name"),
-              sql<string>`${columns.timestamp}::timestamptz`.as("timestamp"),
-              sql<string | null>`${columns.message}::text`.as("message"),
-              sql<string>`${columns.details}::jsonb`.as("details"),
-              sql<string | null>`${columns.result}::jsonb`.as("result"),
-            ]),
-        ),
+        .columns(STATE_COLUMNS)
+        .expression((eb) => eb.selectFrom("run").select(stateSelection(state))),
     )
     .selectFrom("run")
     .selectAll()
     .executeTakeFirst();
 }
 
-/** Appends a state to a flow run's history and updates the run, in one statement. */
+/**
+ * Makes `state` the run's current state and appends it to the history, in one statement, but only
+ * if the run's current state is still `expectedStateId`; false when another state got there first.
+ */
 export async function recordFlowRunState(
   db: Db,
   flowRunId: string,
+  expectedStateId: string | null,
   state: State,
   updates: Updates,
-): Promise<void> {
-  await db
-    .with("state", (qb) =>
-      qb.insertInto("flow_run_states").values({ ...toStateColumns(state), flow_run_id: flowRunId }),
+): Promise<boolean> {
+  const result = await db
+    .with("run", (qb) =>
+      qb
+        .updateTable("flow_runs")
+        .set(updates)
+        .where("id", "=", flowRunId)
+        .where(sql<boolean>`state_id is not distinct from ${expectedStateId}::uuid`)
+        .returning("id"),
     )
-    .updateTable("flow_runs")
-    .set(updates)
-    .where("id", "=", flowRunId)
-    .execute();
+    .insertInto("flow_run_states")
+    .columns(STATE_COLUMNS)
+    .expression((eb) => eb.selectFrom("run").select(stateSelection(state)))
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /** A new flow run row. */
 export type InsertableFlowRun = Insertable<FlowRunsTable>;
 
-/**
- * The flow run with this id, or undefined. With `forUpdate` (inside a transaction) its row is locked
- * first, by a statement of its own: a join read in the same statement as the lock would see the
- * current state as of before the wait, and two racing claims could both pass the rules.
- */
-export async function findFlowRun(db: Db, id: string, forUpdate = false): Promise<FlowRun | undefined> {
-  if (forUpdate) {
-    const locked = await db
-      .selectFrom("flow_runs")
-      .select("id")
-      .where("id", "=", id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!locked) return undefined;
-  }
+/** The flow run with this id, or undefined. */
+export async function findFlowRun(db: Db, id: string): Promise<FlowRun | undefined> {
   const row = await selectFlowRuns(db).where("fr.id", "=", id).executeTakeFirst();
   return row && toFlowRun(row);
 }
