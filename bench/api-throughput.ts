@@ -20,7 +20,11 @@ export interface ThroughputResult {
 
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon(opts, (err: unknown, result) =>
+      err
+        ? reject(err instanceof Error ? err : new Error("autocannon failed", { cause: err }))
+        : resolve(result),
+    );
   });
 }
 

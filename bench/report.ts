@@ -38,7 +38,7 @@ function peerRows(peers: Record<string, unknown>[]): string[] {
   return peers.map((p) => {
     const lat = (p.pickup_latency ?? {}) as Record<string, unknown>;
     const step = p.steps_ms_per_step ?? p.chain_ms_per_hop;
-    const name = `${String(p.peer)} ${String(p.version ?? "")}`.trim();
+    const name = `${String(p.peer)} ${typeof p.version === "string" ? p.version : ""}`.trim();
     const err = typeof p.error === "string" ? ` (${p.error})` : "";
     return `| ${name}${err} | ${num(p.drain_jobs_per_s_db_confirmed)} | ${num(step)} | ${num(lat.p50_ms)} | ${num(lat.p95_ms)} |`;
   });
