@@ -52,7 +52,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/only-throw-error": "error",
       "@typescript-eslint/consistent-type-imports": "error",
-      "import-x/no-cycle": "error",
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "no-empty": ["error", { allowEmptyCatch: false }],
     },
   },
