@@ -6,8 +6,10 @@ import type {
   TaskRunFilter,
   TaskRunPage,
 } from "@sluice/contracts";
+import type { Kysely } from "kysely";
 import type { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
+import type { Tables } from "../db/tables.js";
 import { findMissingFlowRunIds } from "../flow-runs/flow-run-store.js";
 import { found, NotFoundError } from "../http/errors.js";
 import { insertTaskRunStates, insertTaskRuns, refreshTaskRuns } from "./task-run-batch-store.js";
@@ -21,8 +23,8 @@ export function createTaskRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
   return {
     /**
      * Records a batch idempotently: new task runs, new states, then each touched task run's current
-     * state and bookkeeping. No transaction spans the statements: each is atomic, and a batch that
-     * fails half-way converges when re-sent (PGlite serialises everything on one connection).
+     * state and bookkeeping, one statement each. A batch that fails half-way converges when re-sent,
+     * because the refresh derives each task run from its whole history.
      */
     async record(batch: ParsedBatch): Promise<TaskRunBatchResult> {
       const missingFlowRun = (
@@ -42,9 +44,16 @@ export function createTaskRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
         });
       }
       const now = clock.now();
-      const taskRunsCreated = await insertTaskRuns(db.db, batch.taskRuns, now);
-      const statesCreated = await insertTaskRunStates(db.db, batch.states);
-      await refreshTaskRuns(db.db, unique(batch.states.map((s) => s.taskRunId)), now);
+      const write = async (executor: Kysely<Tables>) => {
+        const taskRunsCreated = await insertTaskRuns(executor, batch.taskRuns, now);
+        const statesCreated = await insertTaskRunStates(executor, batch.states);
+        await refreshTaskRuns(executor, unique(batch.states.map((s) => s.taskRunId)), now);
+        return { taskRunsCreated, statesCreated };
+      };
+      // On PostgreSQL one transaction saves two commits (fsyncs) per batch; PGlite has no fsync to
+      // save and serialises everything on one connection, so it runs the statements on their own.
+      const { taskRunsCreated, statesCreated } =
+        db.kind === "postgres" ? await db.db.transaction().execute(write) : await write(db.db);
       const duplicatesSkipped =
         batch.taskRuns.length - taskRunsCreated + (batch.states.length - statesCreated);
       return { taskRunsCreated, statesCreated, duplicatesSkipped };
