@@ -33,14 +33,17 @@ export function apiUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (url && url !== "" ? url : DEFAULT_API_URL).replace(/\/+$/, "").replace(/\/api$/, "");
 }
 
-/** True when something answers HTTP at `url` within `timeoutMs`. */
-export async function isServerReachable(url: string, timeoutMs = 1500): Promise<boolean> {
+/**
+ * True unless the connection to `url` is refused or the host unknown. A server that is slow to answer
+ * (a timeout) counts as reachable: the client's own timeouts and retries then apply.
+ */
+export async function isServerReachable(url: string, timeoutMs = 3000): Promise<boolean> {
   try {
     const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as Error).name === "TimeoutError";
   }
 }
 

@@ -23,7 +23,7 @@ describe("sluice db", () => {
     expectOneAppliedEverything(
       await Promise.all([runCli(["db", "upgrade"], env), runCli(["db", "upgrade"], env)]),
     );
-  });
+  }, 120_000);
 
   it("reset refuses without --yes", async () => {
     const result = await runCli(["db", "reset"], { SLUICE_HOME: home });
@@ -32,21 +32,25 @@ describe("sluice db", () => {
   });
 
   const adminUrl = process.env.SLUICE_TEST_DATABASE_URL;
-  it.skipIf(!adminUrl)("upgrade run twice at once on PostgreSQL applies each migration once", async () => {
-    const name = `sluice_cli_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    try {
-      const url = new URL(adminUrl!);
-      url.pathname = `/${name}`;
-      const env = { SLUICE_DATABASE_URL: url.toString(), SLUICE_HOME: home };
-      expectOneAppliedEverything(
-        await Promise.all([runCli(["db", "upgrade"], env), runCli(["db", "upgrade"], env)]),
-      );
-    } finally {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    }
-  });
+  it.skipIf(!adminUrl)(
+    "upgrade run twice at once on PostgreSQL applies each migration once",
+    async () => {
+      const name = `sluice_cli_${process.pid}_${Date.now()}`;
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      try {
+        const url = new URL(adminUrl!);
+        url.pathname = `/${name}`;
+        const env = { SLUICE_DATABASE_URL: url.toString(), SLUICE_HOME: home };
+        expectOneAppliedEverything(
+          await Promise.all([runCli(["db", "upgrade"], env), runCli(["db", "upgrade"], env)]),
+        );
+      } finally {
+        await admin.query(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      }
+    },
+    60_000,
+  );
 });

@@ -27,14 +27,41 @@ function testHome(): string {
   return home;
 }
 
+/** Most CLI subprocesses running at once: the machine has 2 cores, and the test server shares them. */
+const MAX_RUNNING = 3;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function slot(): Promise<() => void> {
+  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  return () => {
+    running -= 1;
+    waiting.shift()?.();
+  };
+}
+
 /**
  * Runs the real CLI from source in a subprocess, as `npm run sluice` does. The parent's SLUICE_* variables
  * are dropped so only `env` configures it; SLUICE_HOME is a temporary directory; colour is off.
  */
-export function runCli(
+export async function runCli(
   args: readonly string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
+): Promise<CliResult> {
+  const release = await slot();
+  try {
+    return await spawnCli(args, env, timeoutMs);
+  } finally {
+    release();
+  }
+}
+
+function spawnCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number,
 ): Promise<CliResult> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith("SLUICE_") && k !== "FORCE_COLOR"),
