@@ -1,4 +1,4 @@
-import type { SluiceClient } from "@sluice/client";
+import { SluiceApiError, type SluiceClient } from "@sluice/client";
 import type { LogCreate } from "@sluice/contracts";
 import { BackgroundBatcher } from "../engine/background-batcher.js";
 import { TaskRunRecorder } from "../engine/recorder.js";
@@ -20,6 +20,17 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** A 4xx answer other than 408/429: the server refused the batch, and sending it again cannot help. */
+function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof SluiceApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
+}
+
 /** Builds a session over a client. `onClose` runs last (closing an ephemeral server). */
 export function createSession(
   client: SluiceClient,
@@ -32,10 +43,14 @@ export function createSession(
     warned = true;
     echoToStderr(30, "sluice", `sending ${what} failed, will retry: ${String(error)}`);
   };
-  const recorder = new TaskRunRecorder(client, { onSendError: warnOnce("task runs") });
+  const recorder = new TaskRunRecorder(client, {
+    onSendError: warnOnce("task runs"),
+    isPermanent: isRefusal,
+  });
   const logs = new BackgroundBatcher<LogCreate>({
     intervalMs: 100,
     onSendError: warnOnce("logs"),
+    isPermanent: isRefusal,
     send: async (batch) => {
       await client.createLogs({ logs: batch });
     },

@@ -62,3 +62,24 @@ describe("BackgroundBatcher", () => {
     batcher.stop();
   });
 });
+
+describe("BackgroundBatcher refusals", () => {
+  it("takes a refused batch out of the queue, sends the rest, and reports it on flush", async () => {
+    const sent: number[] = [];
+    const batcher = new BackgroundBatcher<number>({
+      sendAtItems: 1,
+      intervalMs: 10_000,
+      isPermanent: (error) => error instanceof RangeError,
+      send: (items) => {
+        if (items.includes(1)) return Promise.reject(new RangeError("refused"));
+        sent.push(...items);
+        return Promise.resolve();
+      },
+    });
+    batcher.push(1);
+    await expect(batcher.flush()).rejects.toBeInstanceOf(FlushError);
+    batcher.push(2);
+    await batcher.flush();
+    expect(sent).toEqual([2]);
+  });
+});

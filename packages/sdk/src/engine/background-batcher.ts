@@ -10,8 +10,13 @@ export interface BatcherOptions<T> {
   intervalMs?: number;
   /** Failed sends in a row after which `flush()` gives up and throws (default 4). */
   flushAttempts?: number;
-  /** Called when a background send fails (it will be retried). */
+  /** Called when a background send fails (it will be retried unless the error is permanent). */
   onSendError?: (error: unknown) => void;
+  /**
+   * True for errors that sending again cannot fix (the server refused the batch as invalid). Such a
+   * batch is taken out of the queue so later batches can go, and the next `flush()` throws for it.
+   */
+  isPermanent?: (error: unknown) => boolean;
 }
 
 /** `flush()` could not send everything; the items stay queued and are sent again later. */
@@ -36,6 +41,7 @@ export class BackgroundBatcher<T> {
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private lastError: unknown;
+  private refused: { count: number; error: unknown } | undefined;
   private readonly sendAtItems: number;
   private readonly maxBatchItems: number;
   private readonly intervalMs: number;
@@ -61,12 +67,20 @@ export class BackgroundBatcher<T> {
     else this.timer ??= setTimeout(() => this.start(), this.intervalMs).unref();
   }
 
-  /** Sends everything queued; throws FlushError after `flushAttempts` failed sends in a row. */
+  /**
+   * Sends everything queued; throws FlushError after `flushAttempts` failed sends in a row, or when
+   * the server refused a batch since the last flush.
+   */
   async flush(): Promise<void> {
     let attempts = 0;
     for (;;) {
       if (this.inFlight) await this.inFlight;
-      if (this.queue.length === 0) return;
+      if (this.queue.length === 0) {
+        const refused = this.refused;
+        this.refused = undefined;
+        if (refused) throw new FlushError(refused.count, refused.error);
+        return;
+      }
       if (attempts > 0 && this.failures > 0) {
         if (attempts >= this.flushAttempts) throw new FlushError(this.queue.length, this.lastError);
         await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempts)));
@@ -100,11 +114,15 @@ export class BackgroundBatcher<T> {
         await this.options.send(batch);
         this.failures = 0;
       } catch (error) {
+        this.options.onSendError?.(error);
+        if (this.options.isPermanent?.(error)) {
+          this.refused = { count: (this.refused?.count ?? 0) + batch.length, error };
+          continue;
+        }
         // Put the batch back in front; the send is idempotent, so sending it again is safe.
         this.queue = batch.concat(this.queue);
         this.failures++;
         this.lastError = error;
-        this.options.onSendError?.(error);
         const delay = Math.min(30_000, 500 * 2 ** (this.failures - 1));
         this.timer = setTimeout(() => this.start(), delay).unref();
         return;

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/require-await -- tasks and flows are async functions by contract; many test bodies need no await. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRunContext } from "../context/run-context.js";
 import { CancelledError, StateRejectedError, TimedOutError } from "../errors.js";

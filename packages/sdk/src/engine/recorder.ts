@@ -2,7 +2,7 @@ import type { SluiceClient } from "@sluice/client";
 import type { State, StateDetails, StateName, TaskRunCreate, TaskRunStateRecord } from "@sluice/contracts";
 import { NAMED_STATES } from "@sluice/contracts";
 import { randomUUID } from "node:crypto";
-import { BackgroundBatcher } from "./background-batcher.js";
+import { BackgroundBatcher, type BatcherOptions } from "./background-batcher.js";
 
 type RecordItem =
   { taskRun: TaskRunCreate; state?: undefined } | { taskRun?: undefined; state: TaskRunStateRecord };
@@ -52,11 +52,12 @@ export class TaskRunRecorder {
 
   constructor(
     client: SluiceClient,
-    options: { intervalMs?: number; onSendError?: (error: unknown) => void } = {},
+    options: Pick<BatcherOptions<unknown>, "intervalMs" | "onSendError" | "isPermanent"> = {},
   ) {
     this.batcher = new BackgroundBatcher<RecordItem>({
       intervalMs: options.intervalMs ?? 50,
       onSendError: options.onSendError,
+      isPermanent: options.isPermanent,
       send: async (items) => {
         const taskRuns: TaskRunCreate[] = [];
         const states: TaskRunStateRecord[] = [];

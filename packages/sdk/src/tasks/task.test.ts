@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/require-await -- tasks and flows are async functions by contract; many test bodies need no await. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { writeCacheEntry } from "../caching/cache-index.js";
