@@ -65,13 +65,17 @@ export function createFlowRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
         return this.create(input);
       }
       if (row) return toCreatedFlowRun(row, flow.name, state);
-      const existing = input.id
-        ? await store.findFlowRun(db.db, input.id)
-        : await store.findFlowRunByIdempotencyKey(db.db, flow.id, input.idempotencyKey ?? "");
-      if (!existing)
+      // The id or the idempotency key exists already: answer with that run.
+      const existing =
+        (input.id ? await store.findFlowRun(db.db, input.id) : undefined) ??
+        (input.idempotencyKey
+          ? await store.findFlowRunByIdempotencyKey(db.db, flow.id, input.idempotencyKey)
+          : undefined);
+      if (!existing) {
         throw new ConflictError("conflict", `flow run ${run.id} conflicts with an existing run`, {
           id: run.id,
         });
+      }
       return existing;
     },
 

@@ -57,6 +57,8 @@ describe("creating flow runs", () => {
     const a = await createRun({ idempotencyKey: key });
     const b = await createRun({ idempotencyKey: key });
     expect(b.id).toBe(a.id);
+    const withNewId = await createRun({ id: randomUUID(), idempotencyKey: key });
+    expect(withNewId.id).toBe(a.id);
     const [c, d] = await Promise.all([
       createRun({ idempotencyKey: `${key}-x` }),
       createRun({ idempotencyKey: `${key}-x` }),
