@@ -21,7 +21,8 @@ export function callTask<A extends unknown[], R>(
   args: readonly unknown[],
 ): Promise<R> {
   const scope = executionStorage.getStore();
-  if (!scope) {
+  // Outside a flow run, or in one that has already ended (a task left running): just call the function.
+  if (!scope || scope.flowRun.finished) {
     const pending = resolveArgs(args);
     return pending
       ? pending.then((a) => task.fn(...(a as A)))
