@@ -92,9 +92,8 @@ export function registerFlowRunCommands(program: Command): void {
     .description("List flow runs, newest first")
     .option("--flow <name>", "only runs of this flow (repeatable)", collect)
     .option(
-      "--state <type>",
-      "only runs in this state type, e.g. FAILED (repeatable or comma-separated)",
-      collect,
+      "--state <types...>",
+      "only runs in these state types, e.g. --state FAILED CRASHED (or comma-separated)",
     )
     .option("--tag <tag>", "only runs carrying this tag (repeatable: all must match)", collect)
     .option("--limit <n>", "most runs to show (1-1000)", parseLimit(), 20)

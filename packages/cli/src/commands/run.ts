@@ -60,11 +60,17 @@ async function lockEphemeralDatabase(): Promise<HeldLock | undefined> {
   return acquireFileLock(pgliteLockPath(config.pgliteDataDir), "sluice run (ephemeral server)", 0);
 }
 
+/** The flow's registered name (what `flow ls` shows), else its export name. */
+export function flowDisplayName(flowObj: unknown, exportName: string): string {
+  const registered = (flowObj as { flowName?: unknown }).flowName;
+  return typeof registered === "string" ? registered : exportName;
+}
+
 /** Where to see a run, as lines to print. */
 export function whereToLook(flowRunId: string, url: string | undefined): string[] {
   const lines = [`  sluice flow-run inspect ${flowRunId}`, `  sluice flow-run logs ${flowRunId}`];
-  if (url !== undefined) lines.unshift(`  UI:  ${url}/runs/${flowRunId}`);
-  else lines.push(`  (recorded in ${sluiceHome()}; \`sluice server start\` serves it in the UI)`);
+  if (url !== undefined) lines.push(`  UI:  ${url}/`, `  API: ${url}/api/flow-runs/${flowRunId}`);
+  else lines.push(`  (recorded in ${sluiceHome()}; \`sluice server start\` serves it)`);
   return lines;
 }
 
@@ -82,7 +88,9 @@ export function registerRunCommand(program: Command): void {
     .option("--json", "print the outcome as JSON")
     .action(async (target: string, opts: { param?: string[]; params?: string; json?: boolean }) => {
       const params = buildParameters(opts.param ?? [], opts.params);
-      const { name, flow } = await loadFlow(parseFlowTarget(target));
+      const loaded = await loadFlow(parseFlowTarget(target));
+      const { flow } = loaded;
+      const name = flowDisplayName(flow, loaded.name);
       // A server answering at the default address is used; otherwise the SDK starts an ephemeral one.
       const url = apiUrl();
       const useUrl = process.env.SLUICE_API_URL || (await isServerReachable(url)) ? url : undefined;

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { describeError } from "../errors.js";
-import { loadFlow } from "../flow-file.js";
+import { flowExportNames, importFlowFile } from "../flow-file.js";
 import { formatState, printLine, printNote, shouldColor } from "../output.js";
-import { runFlowFromCli } from "./run.js";
+import { flowDisplayName, runFlowFromCli, whereToLook } from "./run.js";
 import { closeOnSignal, printServerUrls, serverUrls, startServerFromCli } from "./server.js";
 
 /** The example flow `sluice start` runs, at the repository root (same depth from src/ and dist/). */
@@ -17,13 +17,23 @@ async function runExample(url: string): Promise<void> {
     return;
   }
   try {
-    const { name, flow } = await loadFlow({ file: EXAMPLE_FLOW, exportName: undefined });
+    const module = await importFlowFile(EXAMPLE_FLOW);
+    const { isFlow } = await import("@sluice/sdk");
+    const names = flowExportNames(module, isFlow);
+    const pick = names.includes("hello") ? "hello" : names.includes("default") ? "default" : names[0];
+    if (pick === undefined) {
+      printNote("examples/flows/hello.ts exports no flow; skipping the example run.");
+      return;
+    }
+    const flow = module[pick];
+    const name = flowDisplayName(flow, pick);
     printLine(`Running the example flow ${name} (examples/flows/hello.ts)...`);
     const outcome = await runFlowFromCli(flow, name, {}, url);
     printLine(
       `Example flow run ${outcome.flowRunId} finished: ${formatState(outcome.state.type, outcome.state.name, shouldColor())}`,
     );
-    printLine(`  See it in the UI:  ${url}/runs/${outcome.flowRunId}`);
+    printLine("See it:");
+    for (const line of whereToLook(outcome.flowRunId, url)) printLine(line);
   } catch (error) {
     printNote(`The example flow did not run: ${describeError(error)}`);
   }

@@ -11,7 +11,7 @@ import {
   shouldColor,
   type Column,
 } from "../output.js";
-import { collect, parseLimit, requireId } from "../params.js";
+import { parseLimit, requireId } from "../params.js";
 import { parseStateTypes } from "../states.js";
 
 function taskRunColumns(color: boolean): Column<TaskRun>[] {
@@ -32,7 +32,7 @@ export function registerTaskRunCommands(program: Command): void {
     .command("ls")
     .description("List task runs, oldest first")
     .option("--flow-run <id>", "only task runs of this flow run")
-    .option("--state <type>", "only task runs in this state type (repeatable or comma-separated)", collect)
+    .option("--state <types...>", "only task runs in these state types (several, or comma-separated)")
     .option("--limit <n>", "most task runs to show (1-1000)", parseLimit(), 50)
     .option("--json", "print JSON")
     .action(async (opts: { flowRun?: string; state?: string[]; limit: number; json?: boolean }) => {
