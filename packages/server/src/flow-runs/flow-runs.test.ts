@@ -208,8 +208,15 @@ describe("heartbeat, graph and delete", () => {
   it("answers a heartbeat with the run, so the engine notices CANCELLING", async () => {
     const run = await createRun({ state: { type: "RUNNING" } });
     await setState(run.id, { type: "CANCELLING" });
+    clock.advance(250);
     const res = await api.post(`/api/flow-runs/${run.id}/heartbeat`);
     expect(res).toMatchObject({ status: 200, body: { id: run.id, stateType: "CANCELLING" } });
+    const row = await server.db.db
+      .selectFrom("flow_runs")
+      .select("last_heartbeat_at")
+      .where("id", "=", run.id)
+      .executeTakeFirstOrThrow();
+    expect(row.last_heartbeat_at?.toISOString()).toBe(clock.now().toISOString());
   });
 
   it("builds the graph from task inputs and subflow runs, and deletes everything with the run", async () => {
