@@ -30,6 +30,9 @@ export interface ConnectOptions {
 /** The API root the CLI talks to: SLUICE_API_URL, else http://127.0.0.1:4200. */
 export function apiUrl(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.SLUICE_API_URL?.trim();
+  if (url && !/^https?:\/\/[^/\s]+/i.test(url)) {
+    throw new CliError(`invalid SLUICE_API_URL "${url}": expected an http(s) URL such as ${DEFAULT_API_URL}`);
+  }
   return (url && url !== "" ? url : DEFAULT_API_URL).replace(/\/+$/, "").replace(/\/api$/, "");
 }
 
