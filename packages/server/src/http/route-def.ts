@@ -17,10 +17,12 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** Converts a contract route into an OpenAPI route; the contract is the only declaration. */
 export function toOpenApiRoute(def: RouteDef): RouteConfig {
   const status = def.status ?? 200;
+  const inputStatuses = def.params || def.query || def.body ? [400] : [];
   const bodyStatuses = def.body ? [413, 415] : [];
-  const errorStatuses = [...new Set([400, ...(def.errors ?? []), ...bodyStatuses, 500, 503])].sort(
-    (a, b) => a - b,
-  );
+  // Meta routes never touch the database (ready declares its own 503).
+  const databaseStatuses = def.tag === "meta" ? [] : [503];
+  const statuses = [...inputStatuses, ...(def.errors ?? []), ...bodyStatuses, 500, ...databaseStatuses];
+  const errorStatuses = [...new Set(statuses)].sort((a, b) => a - b);
   const responses: RouteConfig["responses"] = {
     [status]: { description: def.summary, content: { "application/json": { schema: def.response } } },
   };
