@@ -132,6 +132,18 @@ describe("orchestrating states", () => {
     expect((await api.get(`/api/flow-runs/${run.id}`)).body.endTime).toBeNull();
   });
 
+  it("answers a re-sent proposal like the first, and refuses a state id used before", async () => {
+    const run = await createRun();
+    const proposal = { id: randomUUID(), type: "PENDING" };
+    const first = await setState(run.id, proposal);
+    const again = await setState(run.id, proposal);
+    expect(again).toEqual(first);
+    await setState(run.id, { type: "RUNNING" });
+    const reused = await setState(run.id, { ...proposal, type: "COMPLETED" });
+    expect(reused).toMatchObject({ status: 409, body: { code: "conflict" } });
+    expect((await api.get(`/api/flow-runs/${run.id}`)).body.stateType).toBe("RUNNING");
+  });
+
   it("aborts a second claim with 409 state_transition_aborted", async () => {
     const run = await createRun();
     await setState(run.id, { type: "PENDING" });

@@ -22,6 +22,10 @@ export async function setFlowRunState(
 ): Promise<SetStateResult> {
   for (let attempt = 1; ; attempt++) {
     const run = found(await store.findFlowRun(db.db, id), "flow_run_not_found", "flow run", id);
+    if (request.state.id !== undefined && run.state?.id === request.state.id) {
+      // A re-sent proposal that was accepted before (its answer got lost): answer the same again.
+      return { status: "ACCEPT", state: run.state, reason: null, retryAfterSeconds: null };
+    }
     const now = clock.now();
     const proposed = materializeState(request.state, now);
     const context = {

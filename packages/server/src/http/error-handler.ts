@@ -32,10 +32,19 @@ export function createErrorHandler(logger: Logger) {
 function toSluiceError(error: Error): SluiceError | undefined {
   if (error instanceof SluiceError) return error;
   if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError(error);
-  if (isForeignKeyViolation(error)) {
+  const code = (error as { code?: unknown }).code;
+  if (code === "23503") {
     return new ConflictError(
       "conflict",
       "a resource this request refers to was deleted meanwhile",
+      {},
+      { cause: error },
+    );
+  }
+  if (code === "23505") {
+    return new ConflictError(
+      "conflict",
+      "an id in this request is already used by another resource",
       {},
       { cause: error },
     );
@@ -59,11 +68,6 @@ function fromHttpException(error: HTTPException): SluiceError | undefined {
     );
   }
   return undefined;
-}
-
-/** PostgreSQL's foreign_key_violation: a row this request refers to was deleted by a concurrent request. */
-function isForeignKeyViolation(error: Error): boolean {
-  return (error as { code?: unknown }).code === "23503";
 }
 
 function errorBody(error: SluiceError): ApiError {
