@@ -175,3 +175,18 @@ export async function withProgress<T>(text: string, work: (progress: Progress) =
     progress.stop();
   }
 }
+
+/** Prints a page of a listing: JSON (the items) or a table, with a note on stderr when more match. */
+export function printListing<T>(
+  page: { items: readonly T[]; nextCursor: string | null },
+  columns: readonly Column<T>[],
+  options: { json?: boolean | undefined; noun: string },
+): void {
+  if (options.json) return printJson(page.items);
+  printLine(page.items.length === 0 ? `No ${options.noun}.` : formatTable(page.items, columns));
+  if (page.nextCursor !== null) {
+    printNote(
+      `Showing the first ${page.items.length} ${options.noun}; more match (raise --limit, or narrow the filters).`,
+    );
+  }
+}

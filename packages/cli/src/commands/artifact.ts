@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { LinkData, MarkdownData, ProgressData, TableData, type Artifact } from "@sluice/contracts";
 import { UsageError } from "../errors.js";
 import { withConnection } from "../connection.js";
-import { formatFields, formatTable, formatTime, printJson, printLine, type Column } from "../output.js";
+import { formatFields, formatTime, printJson, printLine, printListing, type Column } from "../output.js";
 import { alignRows, renderMarkdown } from "../markdown.js";
 import { parseLimit, requireId } from "../params.js";
 
@@ -77,8 +77,7 @@ export function registerArtifactCommands(program: Command): void {
             ...(flowRunId ? { flowRunId } : {}),
           },
         });
-        if (opts.json) return printJson(page.items);
-        printLine(page.items.length === 0 ? "No artifacts." : formatTable(page.items, ARTIFACT_COLUMNS));
+        printListing(page, ARTIFACT_COLUMNS, { json: opts.json, noun: "artifacts" });
       });
     });
 

@@ -12,6 +12,7 @@ import {
   printLine,
   shouldColor,
   type Column,
+  printListing,
 } from "../output.js";
 import { collect, parseLimit, requireId, splitList } from "../params.js";
 import { confirm } from "../prompt.js";
@@ -111,10 +112,7 @@ export function registerFlowRunCommands(program: Command): void {
             ...(tags.length ? { tags } : {}),
           },
         });
-        if (opts.json) return printJson(page.items);
-        printLine(
-          page.items.length === 0 ? "No flow runs." : formatTable(page.items, flowRunColumns(shouldColor())),
-        );
+        printListing(page, flowRunColumns(shouldColor()), { json: opts.json, noun: "flow runs" });
       });
     });
 

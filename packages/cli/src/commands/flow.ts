@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { Flow } from "@sluice/contracts";
 import { withConnection } from "../connection.js";
-import { formatTable, formatTime, printJson, printLine, type Column } from "../output.js";
+import { formatTime, printListing, type Column } from "../output.js";
 import { parseLimit } from "../params.js";
 
 const FLOW_COLUMNS: Column<Flow>[] = [
@@ -25,8 +25,7 @@ export function registerFlowCommands(program: Command): void {
         const page = await api.call("filterFlows", {
           body: { limit: opts.limit, ...(opts.name ? { nameLike: opts.name } : {}) },
         });
-        if (opts.json) return printJson(page.items);
-        printLine(page.items.length === 0 ? "No flows." : formatTable(page.items, FLOW_COLUMNS));
+        printListing(page, FLOW_COLUMNS, { json: opts.json, noun: "flows" });
       });
     });
 }

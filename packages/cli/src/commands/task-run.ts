@@ -4,10 +4,8 @@ import { withConnection } from "../connection.js";
 import {
   formatDuration,
   formatState,
-  formatTable,
   formatTime,
-  printJson,
-  printLine,
+  printListing,
   shouldColor,
   type Column,
 } from "../output.js";
@@ -46,10 +44,7 @@ export function registerTaskRunCommands(program: Command): void {
             ...(stateTypes ? { stateTypes } : {}),
           },
         });
-        if (opts.json) return printJson(page.items);
-        printLine(
-          page.items.length === 0 ? "No task runs." : formatTable(page.items, taskRunColumns(shouldColor())),
-        );
+        printListing(page, taskRunColumns(shouldColor()), { json: opts.json, noun: "task runs" });
       });
     });
 }
