@@ -50,6 +50,14 @@ export async function isServerReachable(url: string, timeoutMs = 3000): Promise<
   }
 }
 
+/** The error for a server that does not answer at `url` (`explicit`: the URL came from SLUICE_API_URL). */
+export function unreachable(url: string, explicit: boolean): CliError {
+  return new CliError(
+    `Cannot reach the Sluice server at ${url}${explicit ? " (from SLUICE_API_URL)" : ""}.\n` +
+      `Start one with \`sluice server start\`${explicit ? ", or check SLUICE_API_URL" : ", or set SLUICE_API_URL"}.`,
+  );
+}
+
 /** Connects to the server, or (for read commands) starts an embedded one for the command's duration. */
 export async function connect(options: ConnectOptions = {}): Promise<Connection> {
   const env = options.env ?? process.env;
@@ -65,10 +73,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   }
   const explicit = (env.SLUICE_API_URL ?? "").trim() !== "";
   if (!options.allowEmbedded || explicit) {
-    throw new CliError(
-      `Cannot reach the Sluice server at ${url}${explicit ? " (from SLUICE_API_URL)" : ""}.\n` +
-        `Start one with \`sluice server start\`${explicit ? ", or check SLUICE_API_URL" : ", or set SLUICE_API_URL"}.`,
-    );
+    throw unreachable(url, explicit);
   }
   return startEmbedded(url, env);
 }

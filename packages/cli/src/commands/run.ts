@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { State } from "@sluice/contracts";
 import type { Flow } from "@sluice/sdk";
-import { apiUrl, isServerReachable } from "../connection.js";
+import { apiUrl, isServerReachable, unreachable } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, describeError, isApiError, issuesOf } from "../errors.js";
 import { acquireFileLock, pgliteLockPath, type HeldLock } from "../file-lock.js";
 import { loadFlow, parseFlowTarget } from "../flow-file.js";
@@ -93,7 +93,10 @@ export function registerRunCommand(program: Command): void {
       const name = flowDisplayName(flow, loaded.name);
       // A server answering at the default address is used; otherwise the SDK starts an ephemeral one.
       const url = apiUrl();
-      const useUrl = process.env.SLUICE_API_URL || (await isServerReachable(url)) ? url : undefined;
+      const explicit = (process.env.SLUICE_API_URL ?? "").trim() !== "";
+      const reachable = await isServerReachable(url);
+      if (explicit && !reachable) throw unreachable(url, true);
+      const useUrl = reachable ? url : undefined;
       // The SDK's ephemeral server opens the PGlite database in SLUICE_HOME: hold its lock meanwhile.
       const lock = useUrl === undefined ? await lockEphemeralDatabase() : undefined;
       const outcome = await runFlowFromCli(flow, name, params, useUrl).finally(() => lock?.release());
