@@ -9,6 +9,20 @@ type Db = Kysely<Tables>;
  * (`unnest($1::uuid[], ...)`), so 10,000 rows cost one round trip, and each is idempotent.
  */
 
+/**
+ * Serialises batches touching the same flow runs until the transaction ends (PostgreSQL), so each
+ * batch's refresh sees the states the other committed. Locks are taken in id order: no deadlocks.
+ */
+export async function lockFlowRunsForRecording(db: Db, flowRunIds: readonly string[]): Promise<void> {
+  if (flowRunIds.length === 0) return;
+  await sql`
+    select pg_advisory_xact_lock(${TASK_RECORDING_LOCK_SPACE}, hashtext(id::text))
+    from unnest(${[...flowRunIds].sort()}::uuid[]) as id order by id`.execute(db);
+}
+
+/** The first key of the two-key advisory locks taken while recording task runs. */
+const TASK_RECORDING_LOCK_SPACE = 0x74726b; // "trk"
+
 /** Inserts task runs, skipping ids already stored; returns how many were new. */
 export async function insertTaskRuns(db: Db, taskRuns: readonly TaskRunCreate[], now: Date): Promise<number> {
   if (taskRuns.length === 0) return 0;

@@ -12,8 +12,13 @@ import type { AppDeps } from "../app-deps.js";
 import type { Tables } from "../db/tables.js";
 import { findMissingFlowRunIds } from "../flow-runs/flow-run-store.js";
 import { found, NotFoundError } from "../http/errors.js";
-import { insertTaskRunStates, insertTaskRuns, refreshTaskRuns } from "./task-run-batch-store.js";
-import { findMissingTaskRunIds, findTaskRun, listTaskRunStates, listTaskRuns } from "./task-run-store.js";
+import {
+  insertTaskRunStates,
+  insertTaskRuns,
+  lockFlowRunsForRecording,
+  refreshTaskRuns,
+} from "./task-run-batch-store.js";
+import { findFlowRunsOfTaskRuns, findTaskRun, listTaskRunStates, listTaskRuns } from "./task-run-store.js";
 
 type ParsedBatch = z.output<typeof TaskRunBatch>;
 type ParsedFilter = z.output<typeof TaskRunFilter>;
@@ -37,21 +42,24 @@ export function createTaskRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
       }
       const announced = new Set(batch.taskRuns.map((t) => t.id));
       const referenced = unique(batch.states.map((s) => s.taskRunId).filter((id) => !announced.has(id)));
-      const missingTaskRun = (await findMissingTaskRunIds(db.db, referenced))[0];
+      const known = await findFlowRunsOfTaskRuns(db.db, referenced);
+      const missingTaskRun = referenced.find((id) => !known.has(id));
       if (missingTaskRun) {
         throw new NotFoundError("task_run_not_found", `task run ${missingTaskRun} not found`, {
           id: missingTaskRun,
         });
       }
+      const flowRunIds = unique([...batch.taskRuns.map((t) => t.flowRunId), ...known.values()]);
       const now = clock.now();
       const write = async (executor: Kysely<Tables>) => {
+        if (db.kind === "postgres") await lockFlowRunsForRecording(executor, flowRunIds);
         const taskRunsCreated = await insertTaskRuns(executor, batch.taskRuns, now);
         const statesCreated = await insertTaskRunStates(executor, batch.states);
         await refreshTaskRuns(executor, unique(batch.states.map((s) => s.taskRunId)), now);
         return { taskRunsCreated, statesCreated };
       };
-      // On PostgreSQL one transaction saves two commits (fsyncs) per batch; PGlite has no fsync to
-      // save and serialises everything on one connection, so it runs the statements on their own.
+      // On PostgreSQL one transaction saves two commits (fsyncs) per batch and holds the flow runs'
+      // recording locks; PGlite serialises everything on one connection, so it needs neither.
       const { taskRunsCreated, statesCreated } =
         db.kind === "postgres" ? await db.db.transaction().execute(write) : await write(db.db);
       const duplicatesSkipped =

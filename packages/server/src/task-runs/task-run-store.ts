@@ -64,16 +64,15 @@ export async function listTaskRunStates(db: Db, taskRunId: string): Promise<Stat
   return rows.map(toState);
 }
 
-/** The ids among `ids` that name no task run. */
-export async function findMissingTaskRunIds(db: Db, ids: readonly string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
+/** The flow run of each of these task runs that exists (ids naming no task run are absent). */
+export async function findFlowRunsOfTaskRuns(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom("task_runs")
-    .select("id")
+    .select(["id", "flow_run_id"])
     .where(sql<boolean>`id = any(${[...ids]}::uuid[])`)
     .execute();
-  const existing = new Set(rows.map((r) => r.id));
-  return ids.filter((id) => !existing.has(id));
+  return new Map(rows.map((r) => [r.id, r.flow_run_id]));
 }
 
 /** All task runs of a flow run, oldest first (for the graph). */

@@ -91,6 +91,29 @@ describe("recording task runs in batches", () => {
     expect(history.map((s) => s.timestamp)).toEqual([0, 10, 110, 200, 250].map(at));
   });
 
+  it("converges when batches about the same task runs arrive at once", async () => {
+    const run = await createRun();
+    const taskRuns = Array.from({ length: 20 }, (_, i) => taskRun(run.id, i));
+    const batchOf = (type: State["type"], ms: number) => ({
+      taskRuns,
+      states: taskRuns.map((t) => ({ taskRunId: t.id, state: state(type, ms) })),
+    });
+    const [pending, running, completed] = [
+      batchOf("PENDING", 0),
+      batchOf("RUNNING", 10),
+      batchOf("COMPLETED", 30),
+    ];
+    // The RUNNING batch is sent twice, as an engine retrying a flush would.
+    const answers = await Promise.all(
+      [pending, running, completed, running].map((batch) => api.post("/api/task-runs/batch", batch)),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const page = await api.post("/api/task-runs/filter", { flowRunIds: [run.id], limit: 100 });
+    for (const t of items<TaskRun>(page)) {
+      expect(t).toMatchObject({ stateType: "COMPLETED", runCount: 1, startTime: at(10), endTime: at(30) });
+    }
+  });
+
   it("answers 404 naming an unknown flow run or task run, storing nothing", async () => {
     const missing = randomUUID();
     const t = taskRun(missing, 0);
