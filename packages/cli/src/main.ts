@@ -16,7 +16,8 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed its message.
-      return HELP_CODES.has(error.code) ? EXIT_OK : EXIT_USAGE;
+      // --help and --version exit 0; help shown for a missing subcommand is a usage error.
+      return HELP_CODES.has(error.code) && error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     process.stderr.write(`Error: ${describeError(error)}\n`);
     if (process.env.SLUICE_DEBUG && error instanceof Error && error.stack)
@@ -25,5 +26,12 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<nu
   }
 }
 
-// Exit explicitly: an embedded server or SDK timers must not keep a finished command alive.
-process.exit(await runCli());
+const code = await runCli();
+// Let piped output drain (asynchronous on some platforms), then exit explicitly: an embedded server or
+// SDK timers must not keep a finished command alive.
+await Promise.all(
+  [process.stdout, process.stderr].map(
+    (stream) => new Promise<void>((resolve) => stream.write("", () => resolve())),
+  ),
+);
+process.exit(code);
