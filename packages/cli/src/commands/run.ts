@@ -5,7 +5,7 @@ import { apiUrl, isServerReachable, unreachable } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, describeError, isApiError, issuesOf } from "../errors.js";
 import { acquireFileLock, pgliteLockPath, type HeldLock } from "../file-lock.js";
 import { loadFlow, parseFlowTarget } from "../flow-file.js";
-import { formatState, printJson, printLine, shouldColor, withProgress } from "../output.js";
+import { formatState, printJson, printLine, shouldColor } from "../output.js";
 import { buildParameters, collect } from "../params.js";
 import { sluiceHome } from "../settings.js";
 
@@ -33,9 +33,8 @@ export async function runFlowFromCli(
   const sdk = await import("@sluice/sdk");
   if (url !== undefined) sdk.configureSdk({ apiUrl: url });
   try {
-    const outcome = await withProgress(`Running flow ${name}`, () =>
-      sdk.runFlow(flowObj as Flow<Record<string, unknown>, unknown>, params),
-    );
+    // No spinner here: the SDK echoes the run's log lines to stderr, which is the progress.
+    const outcome = await sdk.runFlow(flowObj as Flow<Record<string, unknown>, unknown>, params);
     const { flowRunId, state, result, error } = outcome;
     return { flowRunId, state, result, ...(error !== undefined ? { error: describeError(error) } : {}) };
   } catch (error) {
