@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { RunningServer } from "@sluice/server";
 import { CliError, UsageError } from "../errors.js";
 import { startLocalServer } from "../local-server.js";
-import { printLine, withProgress } from "../output.js";
+import { printLine, printNote } from "../output.js";
 
 /** A started server, as `@sluice/server` returns it. */
 export type StartedServer = RunningServer;
@@ -54,16 +54,16 @@ export async function startServerFromCli(options: {
   migrateOnStart?: boolean;
 }): Promise<StartedServer> {
   try {
-    return await withProgress("Starting the Sluice server", () =>
-      startLocalServer(
-        {
-          ...(options.host !== undefined ? { host: options.host } : {}),
-          ...(options.port !== undefined ? { port: options.port } : {}),
-          ...(options.migrateOnStart === false ? { migrateOnStart: false } : {}),
-        },
-        "sluice server",
-        30_000,
-      ),
+    // A plain line, not a spinner: the server logs to stdout while it starts.
+    if (process.stderr.isTTY) printNote("Starting the Sluice server...");
+    return await startLocalServer(
+      {
+        ...(options.host !== undefined ? { host: options.host } : {}),
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.migrateOnStart === false ? { migrateOnStart: false } : {}),
+      },
+      "sluice server",
+      30_000,
     );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
