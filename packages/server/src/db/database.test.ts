@@ -74,6 +74,25 @@ describe("closing the server", () => {
   });
 });
 
+describe("a database that is not migrated", () => {
+  it("is not ready and answers 503 naming the fix, until it is migrated", async () => {
+    const db = await openDatabase({ pgliteDataDir: "memory" });
+    cleanups.push(() => db.close());
+    const server = await startServer({ port: 0, database: db, migrateOnStart: false, logLevel: "silent" });
+    cleanups.push(() => server.close());
+    const api = testHttp(server.url);
+    expect((await api.get("/api/ready")).status).toBe(503);
+    const res = await api.post("/api/flows/filter", {});
+    expect(res).toMatchObject({ status: 503, body: { code: "database_unavailable" } });
+    expect((res.body as { message: string }).message).toContain("sluice db upgrade");
+    await migrateDatabase(db);
+    expect(await api.get("/api/ready")).toEqual({
+      status: 200,
+      body: { status: "ready", database: "pglite" },
+    });
+  });
+});
+
 describe("an unreachable database", () => {
   it("answers 503 instead of crashing when nothing listens on the PostgreSQL port", async () => {
     const port = await freePort();

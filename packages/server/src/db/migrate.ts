@@ -40,6 +40,12 @@ export async function listAppliedMigrations(database: Database): Promise<string[
   return rows.map((r) => r.name);
 }
 
+/** True when every migration this server knows is applied (false on an empty database). */
+export async function isSchemaCurrent(database: Database): Promise<boolean> {
+  const applied = new Set(await listAppliedMigrations(database));
+  return EMBEDDED_MIGRATIONS.every((m) => applied.has(m.name));
+}
+
 /** Drops every Sluice table and migrates again from scratch. Destroys all data. */
 export async function resetDatabase(database: Database): Promise<MigrationSummary> {
   await database.db.transaction().execute(async (trx) => {

@@ -33,6 +33,10 @@ function toSluiceError(error: Error): SluiceError | undefined {
   if (error instanceof SluiceError) return error;
   if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError(error);
   const code = (error as { code?: unknown }).code;
+  if (code === "42P01") {
+    const message = "the database schema is not migrated; run `sluice db upgrade`";
+    return new DatabaseUnavailableError(error, message);
+  }
   if (code === "23503") {
     return new ConflictError(
       "conflict",

@@ -61,8 +61,8 @@ export class DatabaseUnavailableError extends SluiceError {
   override readonly name = "DatabaseUnavailableError";
   readonly status = 503;
 
-  constructor(cause: unknown) {
-    super("database_unavailable", "the database is unavailable; retry shortly", {}, { cause });
+  constructor(cause: unknown, message = "the database is unavailable; retry shortly") {
+    super("database_unavailable", message, {}, { cause });
   }
 }
 
