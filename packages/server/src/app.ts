@@ -10,6 +10,7 @@ import { mountFlowRoutes } from "./flows/flow-routes.js";
 import { createFlowService } from "./flows/flow-service.js";
 import { createErrorHandler, validationFailed } from "./http/error-handler.js";
 import { NotFoundError } from "./http/errors.js";
+import { compactOpenApiDocument } from "./http/openapi-components.js";
 import { API_DOCS_HTML, HOME_HTML } from "./http/pages.js";
 import { mountLogRoutes } from "./logs/log-routes.js";
 import { createLogService } from "./logs/log-service.js";
@@ -78,7 +79,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountTaskRunRoutes(app, createTaskRunService(deps));
   mountLogRoutes(app, createLogService(deps));
   mountArtifactRoutes(app, createArtifactService(deps));
-  app.doc31("/api/openapi.json", OPENAPI_INFO);
+  let document: object | undefined;
+  app.get("/api/openapi.json", (c) =>
+    c.json((document ??= compactOpenApiDocument(app.getOpenAPI31Document(OPENAPI_INFO)))),
+  );
   app.get("/api/docs", (c) => c.html(API_DOCS_HTML));
   app.get("/", (c) => c.html(HOME_HTML));
   return app;

@@ -1,4 +1,10 @@
-import { MAX_PARAMETERS_BYTES, type FlowRun, type FlowRunCreate, type State } from "@sluice/contracts";
+import {
+  FlowName,
+  MAX_PARAMETERS_BYTES,
+  type FlowRun,
+  type FlowRunCreate,
+  type State,
+} from "@sluice/contracts";
 import type { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
 import type { FlowService } from "../flows/flow-service.js";
@@ -24,6 +30,7 @@ export async function createFlowRun(
   input: ParsedCreate,
 ): Promise<FlowRun> {
   checkParametersSize(input.parameters);
+  checkFlowName(input.flowName);
   const flow = input.flowId
     ? await flows.resolveById(input.flowId)
     : await flows.resolveByName(input.flowName ?? "");
@@ -60,6 +67,18 @@ function checkParametersSize(parameters: Record<string, unknown>): void {
       `body.parameters is ${bytes} bytes serialised; the limit is ${MAX_PARAMETERS_BYTES}`,
       { field: "body.parameters", bytes, limit: MAX_PARAMETERS_BYTES },
     );
+  }
+}
+
+/** A flow registered on the fly obeys the same name rules as POST /api/flows. */
+function checkFlowName(name: string | undefined): void {
+  if (name === undefined) return;
+  const parsed = FlowName.safeParse(name);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? "invalid flow name";
+    throw new ValidationError("validation_failed", `invalid request: body.flowName: ${message}`, [
+      { path: "body.flowName", message },
+    ]);
   }
 }
 

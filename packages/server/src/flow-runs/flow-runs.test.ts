@@ -84,6 +84,9 @@ describe("creating flow runs", () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("validation_failed");
     expect(res.body.details.issues).toEqual([expect.objectContaining({ path: "body.tags" })]);
+    const badName = await api.post("/api/flow-runs", { flowName: "a/b" });
+    expect(badName.status).toBe(400);
+    expect(badName.body.details.issues[0].path).toBe("body.flowName");
     const terminal = await api.post("/api/flow-runs", { flowName, state: { type: "COMPLETED" } });
     expect(terminal.status).toBe(400);
     expect(terminal.body.details.issues[0].path).toBe("body.state.type");

@@ -8,7 +8,7 @@ import { loadServerConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { createLogger } from "../logger.js";
 import { startTestServer, type TestServer } from "../testing/start-test-server.js";
-import { issuePaths, items, testHttp } from "../testing/test-http.js";
+import { issuePaths, items, testHttp, waitFor } from "../testing/test-http.js";
 import { SERVER_VERSION } from "../version.js";
 import { createOpenApiDocument, formatOpenApiDocument } from "./openapi-document.js";
 
@@ -117,6 +117,43 @@ describe("documents and pages", () => {
       current,
     );
     expect(served.body).toEqual(JSON.parse(current));
+  });
+
+  it("renders every operation and schema when the reference page's script runs", async () => {
+    const page = (await api.get("/api/docs")).body as string;
+    const script = /<script>([\s\S]*)<\/script>/.exec(page)?.[1];
+    expect(script).toBeDefined();
+    const document = (await api.get("/api/openapi.json")).body as {
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
+    const target: { innerHTML?: string; textContent?: string } = {};
+    const fakeFetch = () => Promise.resolve({ json: () => Promise.resolve(document) });
+    // Runs the page's own inline script against a stub document and fetch.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const run = new Function("document", "fetch", script!) as (doc: unknown, fetcher: unknown) => void;
+    run({ getElementById: () => target }, fakeFetch);
+    const html = await waitFor(async () => target.innerHTML ?? target.textContent);
+    for (const operations of Object.values(document.paths)) {
+      for (const operation of Object.values(operations)) expect(html).toContain(operation.operationId);
+    }
+    expect(html).toContain('<a href="#schema-FlowRun">FlowRun</a>');
+    expect(html).toContain("id='schema-FlowRun'");
+  });
+
+  it("lists recent flow runs when the home page's script runs", async () => {
+    const created = await api.post("/api/flow-runs", { flowName: 'home "page"', name: "shown-<on>-home" });
+    expect(created.status).toBe(201);
+    const page = (await api.get("/")).body as string;
+    const script = /<script>([\s\S]*)<\/script>/.exec(page)?.[1];
+    const target: { innerHTML?: string; textContent?: string } = {};
+    const relativeFetch = (path: string, init: RequestInit) => fetch(server.url + path, init);
+    // Runs the page's own inline script against a stub document and the real API.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const run = new Function("document", "fetch", script!) as (doc: unknown, fetcher: unknown) => void;
+    run({ getElementById: () => target }, relativeFetch);
+    const html = await waitFor(async () => target.innerHTML ?? target.textContent);
+    expect(html).toContain("<td>shown-&lt;on&gt;-home</td>");
+    expect(html).toContain("home &quot;page&quot;");
   });
 
   it("serves a self-contained API reference and a home page", async () => {

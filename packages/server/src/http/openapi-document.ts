@@ -3,6 +3,7 @@ import { systemClock } from "../clock.js";
 import { loadServerConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { createLogger } from "../logger.js";
+import { compactOpenApiDocument } from "./openapi-components.js";
 
 /**
  * The OpenAPI 3.1 document of the API, built without a database: declaring routes never touches
@@ -27,7 +28,7 @@ export function createOpenApiDocument(): unknown {
     logger: createLogger("silent"),
     config: loadServerConfig({}),
   });
-  return app.getOpenAPI31Document(OPENAPI_INFO);
+  return compactOpenApiDocument(app.getOpenAPI31Document(OPENAPI_INFO));
 }
 
 /** The committed form of the document: two-space JSON with a final newline. */

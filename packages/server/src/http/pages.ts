@@ -18,11 +18,12 @@ const STYLE = `
 export const API_DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sluice API reference</title><style>${STYLE}</style></head>
 <body><h1>Sluice API reference</h1>
-<p>Generated from <a href="/api/openapi.json">/api/openapi.json</a>. Errors answer <code>{ code, message, details? }</code>.</p>
+<p>Generated from <a href="/api/openapi.json">/api/openapi.json</a>; shared shapes are under Schemas. Errors answer <code>{ code, message, details? }</code>.</p>
 <div id="ops">Loading…</div>
 <script>
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({"&":"&amp;","<":"&lt;",">":"&gt;","\\"":"&quot;","'":"&#39;"})[c]);
-const block = (title, value) => value ? "<p><b>" + title + "</b></p><pre>" + esc(JSON.stringify(value, null, 2)) + "</pre>" : "";
+const linkRefs = (html) => html.replace(/&quot;#.components.schemas.([A-Za-z]+)&quot;/g, '<a href="#schema-$1">$1</a>');
+const block = (title, value) => value ? "<p><b>" + title + "</b></p><pre>" + linkRefs(esc(JSON.stringify(value, null, 2))) + "</pre>" : "";
 fetch("/api/openapi.json").then((r) => r.json()).then((doc) => {
   const byTag = {};
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -43,6 +44,10 @@ fetch("/api/openapi.json").then((r) => r.json()).then((doc) => {
         block("Parameters", op.parameters) + block("Request body", body) + "<p><b>Responses</b></p><ul>" + responses +
         "</ul>" + block("Success body", ok && ok[1].content && ok[1].content["application/json"].schema) + "</details>";
     }
+  }
+  html += "<h2>Schemas</h2>";
+  for (const [name, schema] of Object.entries((doc.components && doc.components.schemas) || {})) {
+    html += "<details id='schema-" + esc(name) + "'><summary><code>" + esc(name) + "</code></summary>" + block("", schema) + "</details>";
   }
   document.getElementById("ops").innerHTML = html;
 }).catch((e) => { document.getElementById("ops").textContent = "Could not load the API document: " + e; });
