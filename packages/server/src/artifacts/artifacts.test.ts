@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from "../testing/start-test-server.j
 import { createTestClock } from "../testing/test-clock.js";
 import { items, testHttp } from "../testing/test-http.js";
 
-const clock = createTestClock("2030-01-01T00:00:00.000Z");
+const clock = createTestClock("2020-01-01T00:00:00.000Z");
 let server: TestServer;
 let api: ReturnType<typeof testHttp>;
 let run: FlowRun;

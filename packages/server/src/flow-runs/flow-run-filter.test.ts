@@ -10,7 +10,7 @@ const flowName = `filter-test-${randomUUID().slice(0, 8)}`;
 const otherFlow = `${flowName}-other`;
 const runs: FlowRun[] = [];
 
-const at = (minutes: number) => new Date(Date.UTC(2030, 0, 1, 0, minutes)).toISOString();
+const at = (minutes: number) => new Date(Date.UTC(2020, 0, 1, 0, minutes)).toISOString();
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from "../testing/start-test-server.j
 import { createTestClock } from "../testing/test-clock.js";
 import { items, testHttp } from "../testing/test-http.js";
 
-const clock = createTestClock("2030-01-01T00:00:00.000Z");
+const clock = createTestClock("2020-01-01T00:00:00.000Z");
 let server: TestServer;
 let api: ReturnType<typeof testHttp>;
 const flowName = `flow-runs-test-${randomUUID().slice(0, 8)}`;
@@ -244,7 +244,7 @@ describe("heartbeat, graph and delete", () => {
       name: `t-${id.slice(0, 4)}`,
       dynamicKey: id,
       taskInputs: inputs,
-      createdAt: `2030-01-01T00:00:0${second}.000Z`,
+      createdAt: `2020-01-01T00:00:0${second}.000Z`,
     });
     const inputs = {
       x: [

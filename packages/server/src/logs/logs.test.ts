@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const at = (ms: number) => new Date(Date.UTC(2030, 0, 1) + ms).toISOString();
+const at = (ms: number) => new Date(Date.UTC(2020, 0, 1) + ms).toISOString();
 
 function line(i: number, extra: Record<string, unknown> = {}) {
   return {

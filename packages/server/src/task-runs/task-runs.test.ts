@@ -19,7 +19,7 @@ async function createRun(): Promise<FlowRun> {
   return res.body as FlowRun;
 }
 
-const at = (ms: number) => new Date(Date.UTC(2030, 0, 1) + ms).toISOString();
+const at = (ms: number) => new Date(Date.UTC(2020, 0, 1) + ms).toISOString();
 
 function taskRun(flowRunId: string, i: number, extra: { createdAt?: string; [field: string]: unknown } = {}) {
   return {
