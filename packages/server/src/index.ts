@@ -20,6 +20,7 @@ export { systemClock, type Clock } from "./clock.js";
 export { ConfigError, loadServerConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
 export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db/database.js";
 export {
+  isSchemaCurrent,
   listAppliedMigrations,
   migrateDatabase,
   resetDatabase,
