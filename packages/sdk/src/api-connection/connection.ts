@@ -1,4 +1,5 @@
 import { createClient, type SluiceClient } from "@sluice/client";
+import { nodeHttpFetch } from "./node-http-fetch.js";
 import { join } from "node:path";
 import { echoToStderr } from "../logging/run-logger.js";
 import { LocalResultStore, type ResultStore } from "../results/result-store.js";
@@ -47,7 +48,7 @@ function defaultResultStore(): ResultStore {
 }
 
 function clientFor(baseUrl: string): SluiceClient {
-  return createClient({ baseUrl, apiKey: getSdkSettings().apiKey });
+  return createClient({ baseUrl, apiKey: getSdkSettings().apiKey, fetch: nodeHttpFetch });
 }
 
 async function localServerAnswers(): Promise<boolean> {
