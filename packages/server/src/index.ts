@@ -20,6 +20,14 @@ export { systemClock, type Clock } from "./clock.js";
 export { ConfigError, loadServerConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
 export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db/database.js";
 export {
+  DatabaseLockedError,
+  DB_COMMAND_ROLE,
+  DEFAULT_LOCK_ROLE,
+  pgliteLockPath,
+  readLockHolder,
+  type LockHolder,
+} from "./db/file-lock.js";
+export {
   isSchemaCurrent,
   listAppliedMigrations,
   migrateDatabase,

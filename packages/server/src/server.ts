@@ -29,6 +29,10 @@ export interface StartServerOptions {
   quiet?: boolean;
   /** The time source (default the system clock); tests inject their own. */
   clock?: Clock;
+  /** What this process is, named in a PGlite data directory's lock file (default "sluice server"). */
+  lockRole?: string | undefined;
+  /** How long to wait for a `sluice db` command holding that lock (default 0; see DatabaseOptions). */
+  lockWaitMs?: number | undefined;
   /** An already open database to serve (default: open one from the options); the caller closes it. */
   database?: Database;
 }
@@ -49,7 +53,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const config = resolveConfig(options);
   const logger = createLogger(config.logLevel);
   const ownsDatabase = options.database === undefined;
-  const database = options.database ?? (await openDatabase(config));
+  const database =
+    options.database ??
+    (await openDatabase({ ...config, lockRole: options.lockRole, lockWaitMs: options.lockWaitMs }));
   try {
     if (config.migrateOnStart) {
       const { applied } = await migrateDatabase(database);

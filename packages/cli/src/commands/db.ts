@@ -1,14 +1,11 @@
 import type { Command } from "commander";
 import type * as ServerPackage from "@sluice/server";
 import { CliError, UsageError } from "../errors.js";
-import { DB_COMMAND_ROLE, pgliteLockPath, withFileLock } from "../file-lock.js";
 import { printLine, printNote, withProgress } from "../output.js";
 import { maskUrlPassword } from "../settings.js";
 
 type ServerModule = typeof ServerPackage;
 
-// Another db command finishes soon, so wait for it; a server holds the database until stopped, so do not.
-const DB_ROLE = DB_COMMAND_ROLE;
 type Database = Awaited<ReturnType<ServerModule["openDatabase"]>>;
 
 /** Opens the configured database (SLUICE_DATABASE_URL, else PGlite in SLUICE_HOME), runs `work`, closes it. */
@@ -20,26 +17,23 @@ async function withDatabase<T>(
   const where = config.databaseUrl
     ? `PostgreSQL ${maskUrlPassword(config.databaseUrl)}`
     : `PGlite in ${config.pgliteDataDir}`;
-  const run = async () => {
-    let db: Database;
-    try {
-      db = await withProgress(`Opening ${where}`, () => server.openDatabase(config));
-    } catch (error) {
-      throw new CliError(`Cannot open the database (${where}): ${(error as Error).message}`, 1, {
-        cause: error,
-      });
-    }
-    try {
-      return await work(server, db, where);
-    } finally {
-      await db.close();
-    }
-  };
-  // PostgreSQL serialises migrators with an advisory lock; PGlite has no cross-process locking, so
-  // CLI processes take turns on the data directory through a lock file beside it.
-  return config.databaseUrl
-    ? run()
-    : withFileLock(pgliteLockPath(config.pgliteDataDir), DB_ROLE, 120_000, run, (h) => h.role === DB_ROLE);
+  // PostgreSQL serialises migrators with an advisory lock. On PGlite, openDatabase takes the data
+  // directory's lock file: another db command finishes soon, so wait for it; a server holds the
+  // database until stopped, so fail at once naming it.
+  const options = { ...config, lockRole: server.DB_COMMAND_ROLE, lockWaitMs: 120_000 };
+  let db: Database;
+  try {
+    db = await withProgress(`Opening ${where}`, () => server.openDatabase(options));
+  } catch (error) {
+    throw new CliError(`Cannot open the database (${where}): ${(error as Error).message}`, 1, {
+      cause: error,
+    });
+  }
+  try {
+    return await work(server, db, where);
+  } finally {
+    await db.close();
+  }
 }
 
 /** `sluice db upgrade|reset`. */

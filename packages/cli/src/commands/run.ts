@@ -3,7 +3,6 @@ import type { State } from "@sluice/contracts";
 import type { Flow } from "@sluice/sdk";
 import { apiUrl, isServerReachable, unreachable } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, describeError, isApiError, issuesOf } from "../errors.js";
-import { acquireFileLock, pgliteLockPath, type HeldLock } from "../file-lock.js";
 import { loadFlow, parseFlowTarget } from "../flow-file.js";
 import { formatState, printJson, printLine, shouldColor } from "../output.js";
 import { buildParameters, collect } from "../params.js";
@@ -52,13 +51,6 @@ export async function runFlowFromCli(
   }
 }
 
-async function lockEphemeralDatabase(): Promise<HeldLock | undefined> {
-  const { loadServerConfig } = await import("@sluice/server");
-  const config = loadServerConfig(process.env);
-  if (config.databaseUrl) return undefined;
-  return acquireFileLock(pgliteLockPath(config.pgliteDataDir), "sluice run (ephemeral server)", 0);
-}
-
 /** The flow's registered name (what `flow ls` shows), else its export name. */
 export function flowDisplayName(flowObj: unknown, exportName: string): string {
   const registered = (flowObj as { flowName?: unknown }).flowName;
@@ -96,9 +88,9 @@ export function registerRunCommand(program: Command): void {
       const reachable = await isServerReachable(url);
       if (explicit && !reachable) throw unreachable(url, true);
       const useUrl = reachable ? url : undefined;
-      // The SDK's ephemeral server opens the PGlite database in SLUICE_HOME: hold its lock meanwhile.
-      const lock = useUrl === undefined ? await lockEphemeralDatabase() : undefined;
-      const outcome = await runFlowFromCli(flow, name, params, useUrl).finally(() => lock?.release());
+      // Without a server, the SDK's ephemeral server opens the PGlite database in SLUICE_HOME under its
+      // lock, failing at once (naming the holder) when another process holds it.
+      const outcome = await runFlowFromCli(flow, name, params, useUrl);
       if (opts.json) printJson(outcome);
       else {
         const state = formatState(outcome.state.type, outcome.state.name, shouldColor());

@@ -12,7 +12,8 @@ interface StartServer {
 }
 
 /**
- * Starts a temporary embedded Sluice server on PGlite in `${home}/db`, on a random local port.
+ * Starts a temporary embedded Sluice server on PGlite in `${home}/db`, on a random local port. It holds
+ * the data directory's lock file until closed.
  * @sluice/server is an optional peer dependency, loaded only here (docs/decisions/0003).
  */
 export async function startEphemeralServer(home: string): Promise<EphemeralServer> {
@@ -34,6 +35,9 @@ export async function startEphemeralServer(home: string): Promise<EphemeralServe
     home,
     pgliteDataDir: join(home, "db"),
     quiet: true,
+    // PGlite allows one process per data directory: the server locks it under this role, and fails
+    // at once, naming the holder, when another process holds it.
+    lockRole: "sluice ephemeral server (a flow run)",
   });
   return { url: started.url, close: () => started.close() };
 }

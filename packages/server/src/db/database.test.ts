@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { startServer } from "../server.js";
 import { startTestServer } from "../testing/start-test-server.js";
 import { testHttp, waitFor } from "../testing/test-http.js";
 import { openDatabase } from "./database.js";
+import { DatabaseLockedError, pgliteLockPath, readLockHolder } from "./file-lock.js";
 import { listAppliedMigrations, migrateDatabase } from "./migrate.js";
 
 const testUrl = process.env.SLUICE_TEST_DATABASE_URL || undefined;
@@ -31,6 +32,42 @@ describe("PGlite in a directory", () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe("the PGlite data directory lock", () => {
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-pglite-lock-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return join(dir, "db");
+  };
+
+  it("keeps a second opener out while the first is open, and lets it in after close", async () => {
+    const dir = tempDir();
+    const first = await openDatabase({ pgliteDataDir: dir, lockRole: "first opener" });
+    const second = openDatabase({ pgliteDataDir: dir, lockRole: "second opener" });
+    await expect(second).rejects.toBeInstanceOf(DatabaseLockedError);
+    await expect(second).rejects.toThrow(`pid ${process.pid}, first opener`);
+    await expect(second).rejects.toThrow(/stop that process, or talk to it through SLUICE_API_URL/);
+    await first.close();
+    expect(existsSync(pgliteLockPath(dir))).toBe(false);
+    const again = await openDatabase({ pgliteDataDir: dir, lockRole: "second opener" });
+    expect(readLockHolder(pgliteLockPath(dir))).toEqual({ pid: process.pid, role: "second opener" });
+    await again.close();
+  });
+
+  it("takes over a lock left by a process that is gone", async () => {
+    const dir = tempDir();
+    writeFileSync(pgliteLockPath(dir), "999999999 sluice server");
+    const db = await openDatabase({ pgliteDataDir: dir });
+    expect(readLockHolder(pgliteLockPath(dir))).toEqual({ pid: process.pid, role: "sluice server" });
+    await db.close();
+  });
+
+  it("does not lock an in-memory database", async () => {
+    const first = await openDatabase({ pgliteDataDir: "memory" });
+    const second = await openDatabase({ pgliteDataDir: "memory" });
+    await Promise.all([first.close(), second.close()]);
   });
 });
 

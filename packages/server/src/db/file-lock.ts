@@ -1,11 +1,28 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { CliError } from "./errors.js";
 
-/** Who holds a lock: a process id and what it is doing ("server", "db upgrade", ...). */
+/** Who holds a lock: a process id and what it is doing ("sluice server", "sluice db command", ...). */
 export interface LockHolder {
-  pid: number;
-  role: string;
+  readonly pid: number;
+  readonly role: string;
+}
+
+/**
+ * Another live process holds the lock on a PGlite data directory. PGlite allows one process per
+ * directory (two corrupt it), so the second one fails with this instead of opening it.
+ */
+export class DatabaseLockedError extends Error {
+  override readonly name = "DatabaseLockedError";
+
+  constructor(
+    readonly holder: LockHolder,
+    readonly lockPath: string,
+  ) {
+    super(
+      `the database is in use by another process (pid ${holder.pid}, ${holder.role}; lock ${lockPath}). ` +
+        "PGlite allows one process per data directory: stop that process, or talk to it through SLUICE_API_URL.",
+    );
+  }
 }
 
 function isAlive(pid: number): boolean {
@@ -41,8 +58,8 @@ export interface HeldLock {
 
 /**
  * Takes the exclusive lock file at `path` (created with O_EXCL, holding "pid role"), waiting up to
- * `waitMs` while another live process holds it. PGlite has no cross-process locking: every CLI process
- * that opens a PGlite data directory takes this lock first, so two never open it at once.
+ * `waitMs` while another live process holds it, and throws DatabaseLockedError after that. A lock left
+ * by a dead process is taken over.
  */
 export async function acquireFileLock(
   path: string,
@@ -70,33 +87,21 @@ export async function acquireFileLock(
     }
     const holder = readLockHolder(path);
     if (holder && (Date.now() >= deadline || !shouldWait(holder))) {
-      throw new CliError(
-        `the database is in use by another process (pid ${holder.pid}, ${holder.role}; lock ${path}). ` +
-          "PGlite allows one process per data directory: stop that process, or talk to it through SLUICE_API_URL.",
-      );
+      throw new DatabaseLockedError(holder, path);
     }
     if (holder) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-/** Runs `work` holding the lock at `path` (see acquireFileLock). */
-export async function withFileLock<T>(
-  path: string,
-  role: string,
-  waitMs: number,
-  work: () => Promise<T>,
-  shouldWait?: (holder: LockHolder) => boolean,
-): Promise<T> {
-  const lock = await acquireFileLock(path, role, waitMs, shouldWait);
-  try {
-    return await work();
-  } finally {
-    lock.release();
-  }
-}
-
-/** The role `sluice db upgrade|reset` hold the lock under: short-lived, so others wait for it. */
+/**
+ * The role `sluice db upgrade|reset` hold the lock under. Such holders are short-lived, so an opener
+ * given a wait (DatabaseOptions.lockWaitMs) waits for them; any other holder keeps the database until
+ * stopped, so openers fail at once.
+ */
 export const DB_COMMAND_ROLE = "sluice db command";
+
+/** The role openDatabase takes the lock under when not told one. */
+export const DEFAULT_LOCK_ROLE = "sluice server";
 
 /** The lock file guarding a PGlite data directory. */
 export function pgliteLockPath(pgliteDataDir: string): string {

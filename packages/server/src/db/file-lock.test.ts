@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireFileLock, readLockHolder } from "./file-lock.js";
+import { acquireFileLock, DatabaseLockedError, readLockHolder } from "./file-lock.js";
 
-const dir = mkdtempSync(join(tmpdir(), "sluice-cli-lock-"));
+const dir = mkdtempSync(join(tmpdir(), "sluice-lock-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("PGlite data directory lock", () => {
@@ -14,7 +14,9 @@ describe("PGlite data directory lock", () => {
     expect(readLockHolder(path)).toEqual({ pid: process.pid, role: "sluice server" });
     await expect(acquireFileLock(path, "other", 0)).rejects.toThrow(`pid ${process.pid}, sluice server`);
     // A holder others should not wait for fails them at once, whatever the wait.
-    await expect(acquireFileLock(path, "other", 60_000, () => false)).rejects.toThrow(/in use/);
+    await expect(acquireFileLock(path, "other", 60_000, () => false)).rejects.toBeInstanceOf(
+      DatabaseLockedError,
+    );
     lock.release();
     (await acquireFileLock(path, "next", 0)).release();
   });
