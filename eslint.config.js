@@ -8,6 +8,7 @@ import tseslint from "typescript-eslint";
  * contracts <- client <- sdk, cli ; contracts <- server <- cli.
  * The sdk may load @sluice/server only through a dynamic import for ephemeral mode (docs/decisions/0003).
  */
+/** @type {Record<string, string[]>} */
 const allowed = {
   contracts: [],
   client: ["contracts"],
@@ -18,7 +19,8 @@ const allowed = {
 
 const boundaryConfigs = Object.entries(allowed).map(([pkg, deps]) => {
   const forbidden = Object.keys(allowed).filter((p) => p !== pkg && !deps.includes(p));
-  return {
+  /** @type {import("eslint").Linter.Config} */
+  const config = {
     files: [`packages/${pkg}/src/**/*.ts`],
     rules: {
       "no-restricted-imports": [
@@ -36,6 +38,7 @@ const boundaryConfigs = Object.entries(allowed).map(([pkg, deps]) => {
       ],
     },
   };
+  return config;
 });
 
 export default tseslint.config(
