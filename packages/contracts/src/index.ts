@@ -25,3 +25,4 @@ export {
   type RouteOutput,
 } from "./routes/define-route.js";
 export { routes, type RouteName, type Routes } from "./routes/api-routes.js";
+export { FLOW_RUN_PAGE_PATH, flowRunPageUrl } from "./routes/page-routes.js";

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { API_VERSION, MAX_REQUEST_BODY_BYTES, type ApiError } from "@sluice/contracts";
+import { API_VERSION, FLOW_RUN_PAGE_PATH, MAX_REQUEST_BODY_BYTES, type ApiError } from "@sluice/contracts";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "./app-deps.js";
 import { mountArtifactRoutes } from "./artifacts/artifact-routes.js";
@@ -11,7 +11,7 @@ import { createFlowService } from "./flows/flow-service.js";
 import { createErrorHandler, validationFailed } from "./http/error-handler.js";
 import { NotFoundError } from "./http/errors.js";
 import { compactOpenApiDocument } from "./http/openapi-components.js";
-import { API_DOCS_HTML, HOME_HTML } from "./http/pages.js";
+import { API_DOCS_HTML, HOME_HTML, runPageHtml } from "./http/pages.js";
 import { mountLogRoutes } from "./logs/log-routes.js";
 import { createLogService } from "./logs/log-service.js";
 import { mountMetaRoutes } from "./meta/meta-routes.js";
@@ -85,5 +85,6 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   );
   app.get("/api/docs", (c) => c.html(API_DOCS_HTML));
   app.get("/", (c) => c.html(HOME_HTML));
+  app.get(FLOW_RUN_PAGE_PATH.replace("{id}", ":id"), (c) => c.html(runPageHtml(c.req.param("id") ?? "")));
   return app;
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { State } from "@sluice/contracts";
+import { flowRunPageUrl, type State } from "@sluice/contracts";
 import type { Flow } from "@sluice/sdk";
 import { apiUrl, isServerReachable, unreachable } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, describeError, isApiError, issuesOf } from "../errors.js";
@@ -60,8 +60,12 @@ export function flowDisplayName(flowObj: unknown, exportName: string): string {
 /** Where to see a run, as lines to print. */
 export function whereToLook(flowRunId: string, url: string | undefined): string[] {
   const lines = [`  sluice flow-run inspect ${flowRunId}`, `  sluice flow-run logs ${flowRunId}`];
-  if (url !== undefined) lines.push(`  UI:  ${url}/`, `  API: ${url}/api/flow-runs/${flowRunId}`);
-  else lines.push(`  (recorded in ${sluiceHome()}; \`sluice server start\` serves it)`);
+  if (url !== undefined) lines.push(`  UI:  ${flowRunPageUrl(url, flowRunId)}`);
+  else {
+    lines.push(
+      `  (recorded in ${sluiceHome()}; \`sluice server start\` serves it at ${flowRunPageUrl(apiUrl(), flowRunId)})`,
+    );
+  }
   return lines;
 }
 

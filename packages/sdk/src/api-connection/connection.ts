@@ -1,4 +1,5 @@
 import { createClient, type SluiceClient } from "@sluice/client";
+import { flowRunPageUrl } from "@sluice/contracts";
 import { nodeHttpFetch } from "./node-http-fetch.js";
 import { join } from "node:path";
 import { echoToStderr } from "../logging/run-logger.js";
@@ -136,6 +137,7 @@ export function printEphemeralHint(flowRunId: string): void {
     20,
     "sluice",
     `This run was recorded by a temporary server in ${join(getSdkSettings().home, "db")}. To see it: ` +
-      `run \`sluice server start\`, open http://127.0.0.1:4200, or \`sluice flow-run inspect ${flowRunId}\`.`,
+      `run \`sluice server start\` and open ${flowRunPageUrl(LOCAL_SERVER_URL, flowRunId)}, ` +
+      `or run \`sluice flow-run inspect ${flowRunId}\`.`,
   );
 }
