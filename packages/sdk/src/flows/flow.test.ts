@@ -40,9 +40,11 @@ describe("flow", () => {
       ["add-1", "COMPLETED"],
       ["add-2", "COMPLETED"],
     ]);
-    const states = await ctx.client.readTaskRunStates(taskRuns.items[0]!.id);
+    // Task runs created in the same millisecond sort by id: pick the first call by its name.
+    const first = taskRuns.items.find((t) => t.name === "add-0")!;
+    const states = await ctx.client.readTaskRunStates(first.id);
     expect(states.map((s) => s.name)).toEqual(["Pending", "Running", "Completed"]);
-    expect(taskRuns.items[0]!.taskInputs).toEqual({
+    expect(first.taskInputs).toEqual({
       "0": [{ kind: "parameter", name: "n" }],
       "1": [{ kind: "constant", type: "number" }],
     });
