@@ -90,11 +90,13 @@ describe("flow engine", () => {
       parentFlowRunId: outcome.flowRunId,
       sort: "CREATED_ASC",
     });
-    expect(children.items.map((r) => [r.flowName, r.stateType, r.parameters])).toEqual([
+    // Children created in the same millisecond sort by id: order them by their parameter.
+    const ordered = [...children.items].sort((a, b) => Number(a.parameters.x) - Number(b.parameters.x));
+    expect(ordered.map((r) => [r.flowName, r.stateType, r.parameters])).toEqual([
       ["child", "COMPLETED", { x: 1 }],
       ["child", "COMPLETED", { x: 2 }],
     ]);
-    const parentTask = await ctx.client.readTaskRun(children.items[0]!.parentTaskRunId!);
+    const parentTask = await ctx.client.readTaskRun(ordered[0]!.parentTaskRunId!);
     expect(parentTask).toMatchObject({
       flowRunId: outcome.flowRunId,
       name: "child-0",
