@@ -1,6 +1,6 @@
 /**
  * The README's promise, end to end, through the built packages a newcomer gets from `npm install`:
- * the flow in the README (retries and caching) runs with the `sluice` command from dist/, and its runs
+ * the flow in the README (retries and caching) runs with the linked `sluice` command, and its runs
  * show in `sluice flow-run ls`. The flow's source is read from README.md itself, so the README cannot
  * drift from what works.
  */
@@ -14,7 +14,8 @@ import { createClient } from "@sluice/client";
 import { startTestServer, type TestServer } from "@sluice/server";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = join(ROOT, "packages/cli/dist/main.js");
+// The command `npm install` links, as `npx sluice` finds it.
+const CLI = join(ROOT, "node_modules/.bin/sluice");
 
 function readmeFlow(): string {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");

@@ -61,12 +61,18 @@ export function createSession(
   };
   // Queued items are sent by unref'd timers, which do not keep the process alive: when the event
   // loop empties with items still queued (a script that ran a flow and returned), send them first.
+  // One try at exit: when the API cannot be reached, say what is lost and exit non-zero, rather than
+  // retrying forever and keeping a finished script alive.
   const onBeforeExit = () => {
-    if (recorder.pending + logs.pending > 0) {
-      flush().catch((error: unknown) =>
-        echoToStderr(40, "sluice", `could not send queued logs: ${String(error)}`),
-      );
-    }
+    if (recorder.pending + logs.pending === 0) return;
+    process.off("beforeExit", onBeforeExit);
+    flush().catch((error: unknown) => {
+      const unsent = recorder.pending + logs.pending;
+      recorder.stop();
+      logs.stop();
+      process.exitCode = 1;
+      echoToStderr(40, "sluice", `${unsent} queued item(s) could not be sent before exit: ${String(error)}`);
+    });
   };
   process.on("beforeExit", onBeforeExit);
   let closing: Promise<void> | undefined;
