@@ -42,7 +42,16 @@ const boundaryConfigs = Object.entries(allowed).map(([pkg, deps]) => {
 });
 
 export default tseslint.config(
-  { ignores: ["packages/*/bin/**", "**/dist/**", "**/node_modules/**", "coverage/**", ".sluice/**", "docs/**"] },
+  {
+    ignores: [
+      "packages/*/bin/**",
+      "**/dist/**",
+      "**/node_modules/**",
+      "coverage/**",
+      ".sluice/**",
+      "docs/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
