@@ -1,17 +1,12 @@
 import type { FlowRun, ResultRef, State } from "@sluice/contracts";
 import type { FlowRunRow } from "../db/tables.js";
-import { toState } from "../states/state-rows.js";
+import { toJoinedState, type JoinedStateColumns } from "../states/state-rows.js";
 
 /** A flow run row joined with its flow's name and its current state's columns (prefixed s_). */
-export type FlowRunJoinedRow = FlowRunRow & {
-  flow_name: string;
-  s_type: string | null;
-  s_name: string | null;
-  s_timestamp: Date | null;
-  s_message: string | null;
-  s_details: Record<string, unknown> | null;
-  s_result: unknown;
-};
+export type FlowRunJoinedRow = FlowRunRow &
+  JoinedStateColumns & {
+    flow_name: string;
+  };
 
 /** A flow run row as written, with its flow name and the state it was given, as the wire FlowRun. */
 export function toCreatedFlowRun(row: FlowRunRow, flowName: string, state: State): FlowRun {
@@ -34,18 +29,7 @@ const NO_STATE = {
 
 /** A joined flow run row as the wire FlowRun. */
 export function toFlowRun(row: FlowRunJoinedRow): FlowRun {
-  const state: State | null =
-    row.state_id && row.s_type && row.s_timestamp
-      ? toState({
-          id: row.state_id,
-          type: row.s_type,
-          name: row.s_name ?? row.s_type,
-          timestamp: row.s_timestamp,
-          message: row.s_message,
-          details: row.s_details ?? {},
-          result: row.s_result,
-        })
-      : null;
+  const state = toJoinedState(row);
   return {
     id: row.id,
     name: row.name,

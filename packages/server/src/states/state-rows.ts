@@ -51,3 +51,28 @@ export function toStateColumns(state: State) {
     result: state.result === null ? null : JSON.stringify(state.result),
   };
 }
+
+/** A run row's current state, joined in as columns prefixed `s_` (flow runs and task runs alike). */
+export interface JoinedStateColumns {
+  state_id: string | null;
+  s_type: string | null;
+  s_name: string | null;
+  s_timestamp: Date | null;
+  s_message: string | null;
+  s_details: Record<string, unknown> | null;
+  s_result: unknown;
+}
+
+/** The current state of a run row with joined state columns, or null when it has none yet. */
+export function toJoinedState(row: JoinedStateColumns): State | null {
+  if (!row.state_id || !row.s_type || !row.s_timestamp) return null;
+  return toState({
+    id: row.state_id,
+    type: row.s_type,
+    name: row.s_name ?? row.s_type,
+    timestamp: row.s_timestamp,
+    message: row.s_message,
+    details: row.s_details ?? {},
+    result: row.s_result,
+  });
+}

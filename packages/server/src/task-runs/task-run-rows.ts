@@ -1,31 +1,13 @@
-import type { ResultRef, State, TaskInput, TaskRun } from "@sluice/contracts";
+import type { ResultRef, TaskInput, TaskRun } from "@sluice/contracts";
 import type { TaskRunRow } from "../db/tables.js";
-import { toState } from "../states/state-rows.js";
+import { toJoinedState, type JoinedStateColumns } from "../states/state-rows.js";
 
 /** A task run row joined with its current state's columns (prefixed s_). */
-export type TaskRunJoinedRow = TaskRunRow & {
-  s_type: string | null;
-  s_name: string | null;
-  s_timestamp: Date | null;
-  s_message: string | null;
-  s_details: Record<string, unknown> | null;
-  s_result: unknown;
-};
+export type TaskRunJoinedRow = TaskRunRow & JoinedStateColumns;
 
 /** A joined task run row as the wire TaskRun. */
 export function toTaskRun(row: TaskRunJoinedRow): TaskRun {
-  const state: State | null =
-    row.state_id && row.s_type && row.s_timestamp
-      ? toState({
-          id: row.state_id,
-          type: row.s_type,
-          name: row.s_name ?? row.s_type,
-          timestamp: row.s_timestamp,
-          message: row.s_message,
-          details: row.s_details ?? {},
-          result: row.s_result,
-        })
-      : null;
+  const state = toJoinedState(row);
   return {
     id: row.id,
     flowRunId: row.flow_run_id,
