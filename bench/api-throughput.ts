@@ -81,12 +81,18 @@ export async function measureApi(
       },
     ],
   });
-  const res = await fetch(`${baseUrl}/api/flow-runs`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ flowName: "bench-api", state: { type: "RUNNING" } }),
-  });
-  const { id: flowRunId } = (await res.json()) as { id: string };
+  // One running flow run per connection, as when that many flow runs record at once (a flow run's
+  // own batches are applied one at a time, in order).
+  const flowRunIds: string[] = [];
+  for (let i = 0; i < connections; i++) {
+    const res = await fetch(`${baseUrl}/api/flow-runs`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ flowName: "bench-api", state: { type: "RUNNING" } }),
+    });
+    flowRunIds.push(((await res.json()) as { id: string }).id);
+  }
+  let next = 0;
   const batches = await run({
     url: baseUrl,
     connections,
@@ -96,12 +102,16 @@ export async function measureApi(
         method: "POST",
         path: "/api/task-runs/batch",
         headers,
-        setupRequest: (req) => ({ ...req, body: taskBatch(flowRunId) }),
+        setupRequest: (req) => ({ ...req, body: taskBatch(flowRunIds[next++ % flowRunIds.length]!) }),
       },
     ],
   });
   return [
     summarise("POST /api/flow-runs", create),
-    summarise("POST /api/task-runs/batch (50 task runs, 150 states)", batches, BATCH_TASKS * 3),
+    summarise(
+      `POST /api/task-runs/batch (50 task runs, 150 states; ${connections} flow runs)`,
+      batches,
+      BATCH_TASKS * 3,
+    ),
   ];
 }
