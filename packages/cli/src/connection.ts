@@ -1,4 +1,4 @@
-import { createClient } from "@sluice/client";
+import { createClient, normaliseBaseUrl } from "@sluice/client";
 import { CliError } from "./errors.js";
 import { startLocalServer } from "./local-server.js";
 import { startProgress } from "./output.js";
@@ -33,7 +33,7 @@ export function apiUrl(env: NodeJS.ProcessEnv = process.env): string {
   if (url && !/^https?:\/\/[^/\s]+/i.test(url)) {
     throw new CliError(`invalid SLUICE_API_URL "${url}": expected an http(s) URL such as ${DEFAULT_API_URL}`);
   }
-  return (url && url !== "" ? url : DEFAULT_API_URL).replace(/\/+$/, "").replace(/\/api$/, "");
+  return normaliseBaseUrl(url && url !== "" ? url : DEFAULT_API_URL);
 }
 
 /**

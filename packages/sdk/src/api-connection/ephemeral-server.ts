@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { echoToStderr } from "../logging/run-logger.js";
 
 /** A server started in this process for one run. */
@@ -32,8 +31,8 @@ export async function startEphemeralServer(home: string): Promise<EphemeralServe
   const started = await server.startServer({
     host: "127.0.0.1",
     port: 0,
+    // The server keeps its PGlite database in `${home}/db`, where `sluice server start` finds it later.
     home,
-    pgliteDataDir: join(home, "db"),
     quiet: true,
     // PGlite allows one process per data directory: the server locks it under this role, and fails
     // at once, naming the holder, when another process holds it.
