@@ -20,6 +20,10 @@ export const ErrorCode = z.enum([
   "database_unavailable",
   "conflict",
   "unsupported_media_type",
+  "deployment_not_found",
+  "work_pool_not_found",
+  "work_queue_not_found",
+  "invalid_schedule",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -9,6 +9,8 @@ export const FlowRunPolicy = z.object({
   retries: z.number().int().min(0).max(100).default(0),
   /** Seconds before each retry (default 0). */
   retryDelaySeconds: z.number().min(0).max(86_400).default(0),
+  /** Times a CRASHED run (dead process, lost worker) is scheduled again (default 0; deployment runs). */
+  crashRetries: z.number().int().min(0).max(100).default(0),
 });
 export type FlowRunPolicy = z.infer<typeof FlowRunPolicy>;
 
@@ -35,10 +37,33 @@ export const FlowRun = z.object({
   totalRunTimeMs: z.number(),
   result: ResultRef.nullable(),
   idempotencyKey: z.string().nullable(),
+  /** The deployment that made this run (null for a flow called directly). */
+  deploymentId: z.uuid().nullable(),
+  /** The deployment schedule that made this run. */
+  scheduleId: z.uuid().nullable(),
+  autoScheduled: z.boolean(),
+  workPoolName: z.string().nullable(),
+  workQueueName: z.string().nullable(),
+  /** The deployment's job variables merged with the run's own. */
+  jobVariables: JsonObject,
+  /** When a SCHEDULED run is due; null in any other state. */
+  nextScheduledStartTime: Timestamp.nullable(),
+  /** The worker that claimed the run. */
+  workerId: z.uuid().nullable(),
+  /** Where it runs: a process id, container id or Job name, recorded by the worker. */
+  infrastructureId: z.string().nullable(),
+  /** The last sign of life from the run's process. */
+  lastHeartbeatAt: Timestamp.nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
 export type FlowRun = z.infer<typeof FlowRun>;
+
+/** Facts a worker records about a run it launched. */
+export const FlowRunUpdate = z.strictObject({
+  infrastructureId: z.string().min(1).max(500).nullable().optional(),
+});
+export type FlowRunUpdate = z.input<typeof FlowRunUpdate>;
 
 /** Creates a flow run of a flow named `flowName` (registered on the fly) or of `flowId`. */
 export const FlowRunCreate = z
@@ -108,6 +133,9 @@ export const FlowRunFilter = PageRequest.extend({
   parentTaskRunId: z.uuid().nullable().optional(),
   /** Subflow runs called from this flow run. */
   parentFlowRunId: z.uuid().optional(),
+  deploymentIds: z.array(z.uuid()).max(100).optional(),
+  workPoolNames: z.array(z.string()).max(100).optional(),
+  workQueueNames: z.array(z.string()).max(100).optional(),
   expectedStartTime: TimeRange.optional(),
   startTime: TimeRange.optional(),
   sort: FlowRunSort.default("EXPECTED_START_TIME_DESC"),

@@ -8,6 +8,7 @@
  */
 export * from "./artifacts.js";
 export * from "./common.js";
+export * from "./deployments.js";
 export * from "./errors.js";
 export * from "./flow-runs.js";
 export * from "./flows.js";
@@ -15,8 +16,10 @@ export * from "./limits.js";
 export * from "./logs.js";
 export * from "./meta.js";
 export * from "./results.js";
+export * from "./schedules.js";
 export * from "./states.js";
 export * from "./task-runs.js";
+export * from "./work-pools.js";
 export {
   defineRoute,
   type HttpMethod,

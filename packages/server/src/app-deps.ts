@@ -1,12 +1,15 @@
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import type { Database } from "./db/database.js";
+import type { EventBus } from "./events/event-bus.js";
 import type { Logger } from "./logger.js";
 
-/** What the HTTP app needs from the process: the database, the time, a logger and the settings. */
+/** What the HTTP app needs from the process: the database, the time, a logger, the settings and the event bus. */
 export interface AppDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly config: ServerConfig;
+  /** Where state changes are announced (workers' long-polls listen). */
+  readonly events: EventBus;
 }

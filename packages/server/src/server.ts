@@ -7,6 +7,7 @@ import { systemClock, type Clock } from "./clock.js";
 import { loadServerConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
 import { openDatabase, type Database, type DatabaseKind } from "./db/database.js";
 import { migrateDatabase } from "./db/migrate.js";
+import { LocalEventBus } from "./events/event-bus.js";
 import { createLogger } from "./logger.js";
 
 /** Options of startServer; each falls back to the SLUICE_* environment, then to its default. */
@@ -61,7 +62,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       const { applied } = await migrateDatabase(database);
       if (applied.length > 0) logger.info("applied migrations", { applied });
     }
-    const app = createApp({ db: database, clock: options.clock ?? systemClock, logger, config });
+    const events = new LocalEventBus();
+    const app = createApp({ db: database, clock: options.clock ?? systemClock, logger, config, events });
     const server = await listen(app.fetch, config.host, config.port);
     const requests = trackRequests(server);
     const { port } = server.address() as AddressInfo;
@@ -74,6 +76,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       database: { kind: database.kind },
       close: async () => {
         await closeHttpServer(server, requests);
+        await events.close();
         if (ownsDatabase) await database.close();
       },
     };

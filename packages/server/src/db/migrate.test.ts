@@ -83,12 +83,18 @@ describe("migrations", () => {
     await resetDatabase(database);
     await sql`drop table ${sql.id("sluice_migrations")}`.execute(database.db);
     for (const table of [
+      "concurrency_leases",
+      "deployment_schedules",
       "artifacts",
       "logs",
       "task_run_states",
       "task_runs",
       "flow_run_states",
       "flow_runs",
+      "deployments",
+      "workers",
+      "work_queues",
+      "work_pools",
       "flows",
     ]) {
       await sql`drop table ${sql.id(table)}`.execute(database.db);

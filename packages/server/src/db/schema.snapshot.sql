@@ -13,6 +13,55 @@ table artifacts
   created_at timestamp with time zone not null
   updated_at timestamp with time zone not null
 
+table concurrency_leases
+  constraint concurrency_leases_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES deployments(id) ON DELETE CASCADE
+  constraint concurrency_leases_flow_run_id_fkey FOREIGN KEY (flow_run_id) REFERENCES flow_runs(id) ON DELETE CASCADE
+  constraint concurrency_leases_pkey PRIMARY KEY (flow_run_id)
+  flow_run_id uuid not null
+  deployment_id uuid not null
+  expires_at timestamp with time zone not null
+  created_at timestamp with time zone not null
+
+table deployment_schedules
+  constraint deployment_schedules_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES deployments(id) ON DELETE CASCADE
+  constraint deployment_schedules_pkey PRIMARY KEY (id)
+  id uuid not null
+  deployment_id uuid not null
+  schedule jsonb not null
+  active boolean not null default true
+  parameters jsonb not null default '{}'::jsonb
+  created_at timestamp with time zone not null
+  updated_at timestamp with time zone not null
+
+table deployments
+  constraint deployments_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES flows(id) ON DELETE CASCADE
+  constraint deployments_flow_name_key UNIQUE (flow_id, name)
+  constraint deployments_pkey PRIMARY KEY (id)
+  constraint deployments_work_pool_id_fkey FOREIGN KEY (work_pool_id) REFERENCES work_pools(id) ON DELETE SET NULL
+  constraint deployments_work_queue_id_fkey FOREIGN KEY (work_queue_id) REFERENCES work_queues(id) ON DELETE SET NULL
+  id uuid not null
+  flow_id uuid not null
+  name text not null
+  description text
+  version text
+  tags jsonb not null default '[]'::jsonb
+  entrypoint text not null
+  path text
+  parameters jsonb not null default '{}'::jsonb
+  parameter_schema jsonb
+  enforce_parameter_schema boolean not null default true
+  work_pool_id uuid
+  work_queue_id uuid
+  job_variables jsonb not null default '{}'::jsonb
+  concurrency_limit integer
+  collision_strategy text not null default 'ENQUEUE'::text
+  late_run_policy jsonb not null default '{"mode": "RUN_ALL"}'::jsonb
+  crash_retries integer not null default 0
+  paused boolean not null default false
+  last_polled_at timestamp with time zone
+  created_at timestamp with time zone not null
+  updated_at timestamp with time zone not null
+
 table flow_run_states
   constraint flow_run_states_flow_run_id_fkey FOREIGN KEY (flow_run_id) REFERENCES flow_runs(id) ON DELETE CASCADE
   constraint flow_run_states_pkey PRIMARY KEY (id)
@@ -26,8 +75,10 @@ table flow_run_states
   result jsonb
 
 table flow_runs
+  constraint flow_runs_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES deployments(id) ON DELETE SET NULL
   constraint flow_runs_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES flows(id) ON DELETE CASCADE
   constraint flow_runs_pkey PRIMARY KEY (id)
+  constraint flow_runs_work_queue_id_fkey FOREIGN KEY (work_queue_id) REFERENCES work_queues(id) ON DELETE SET NULL
   id uuid not null
   flow_id uuid not null
   name text not null
@@ -49,6 +100,16 @@ table flow_runs
   last_heartbeat_at timestamp with time zone
   created_at timestamp with time zone not null
   updated_at timestamp with time zone not null
+  deployment_id uuid
+  schedule_id uuid
+  auto_scheduled boolean not null default false
+  work_queue_id uuid
+  work_pool_name text
+  work_queue_name text
+  job_variables jsonb not null default '{}'::jsonb
+  next_scheduled_start_time timestamp with time zone
+  worker_id uuid
+  infrastructure_id text
 
 table flows
   constraint flows_name_key UNIQUE (name)
@@ -111,16 +172,71 @@ table task_runs
   created_at timestamp with time zone not null
   updated_at timestamp with time zone not null
 
+table work_pools
+  constraint work_pools_name_key UNIQUE (name)
+  constraint work_pools_pkey PRIMARY KEY (id)
+  id uuid not null
+  name text not null
+  type text not null
+  description text
+  base_job_template jsonb not null
+  concurrency_limit integer
+  paused boolean not null default false
+  last_polled_at timestamp with time zone
+  created_at timestamp with time zone not null
+  updated_at timestamp with time zone not null
+
+table work_queues
+  constraint work_queues_pkey PRIMARY KEY (id)
+  constraint work_queues_pool_name_key UNIQUE (work_pool_id, name)
+  constraint work_queues_work_pool_id_fkey FOREIGN KEY (work_pool_id) REFERENCES work_pools(id) ON DELETE CASCADE
+  id uuid not null
+  work_pool_id uuid not null
+  name text not null
+  description text
+  priority integer not null
+  concurrency_limit integer
+  paused boolean not null default false
+  last_polled_at timestamp with time zone
+  created_at timestamp with time zone not null
+  updated_at timestamp with time zone not null
+
+table workers
+  constraint workers_pkey PRIMARY KEY (id)
+  constraint workers_pool_name_key UNIQUE (work_pool_id, name)
+  constraint workers_work_pool_id_fkey FOREIGN KEY (work_pool_id) REFERENCES work_pools(id) ON DELETE CASCADE
+  id uuid not null
+  work_pool_id uuid not null
+  name text not null
+  heartbeat_interval_seconds integer not null
+  last_heartbeat_at timestamp with time zone not null
+  metadata jsonb not null default '{}'::jsonb
+  created_at timestamp with time zone not null
+  updated_at timestamp with time zone not null
+
 CREATE INDEX artifacts_created_at_idx ON artifacts USING btree (created_at, id);
 CREATE INDEX artifacts_flow_run_id_idx ON artifacts USING btree (flow_run_id, created_at, id) WHERE (flow_run_id IS NOT NULL);
 CREATE INDEX artifacts_key_idx ON artifacts USING btree (key, created_at, id) WHERE (key IS NOT NULL);
 CREATE UNIQUE INDEX artifacts_pkey ON artifacts USING btree (id);
 CREATE INDEX artifacts_task_run_id_idx ON artifacts USING btree (task_run_id, created_at, id) WHERE (task_run_id IS NOT NULL);
+CREATE INDEX concurrency_leases_deployment_id_idx ON concurrency_leases USING btree (deployment_id);
+CREATE INDEX concurrency_leases_expires_at_idx ON concurrency_leases USING btree (expires_at);
+CREATE UNIQUE INDEX concurrency_leases_pkey ON concurrency_leases USING btree (flow_run_id);
+CREATE INDEX deployment_schedules_deployment_id_idx ON deployment_schedules USING btree (deployment_id);
+CREATE UNIQUE INDEX deployment_schedules_pkey ON deployment_schedules USING btree (id);
+CREATE INDEX deployments_created_at_idx ON deployments USING btree (created_at, id);
+CREATE UNIQUE INDEX deployments_flow_name_key ON deployments USING btree (flow_id, name);
+CREATE UNIQUE INDEX deployments_pkey ON deployments USING btree (id);
+CREATE INDEX deployments_work_pool_id_idx ON deployments USING btree (work_pool_id) WHERE (work_pool_id IS NOT NULL);
 CREATE INDEX flow_run_states_flow_run_id_idx ON flow_run_states USING btree (flow_run_id, "timestamp", id);
 CREATE UNIQUE INDEX flow_run_states_pkey ON flow_run_states USING btree (id);
+CREATE INDEX flow_runs_active_deployment_idx ON flow_runs USING btree (deployment_id) WHERE (state_type = ANY (ARRAY['PENDING'::text, 'RUNNING'::text, 'CANCELLING'::text]));
 CREATE INDEX flow_runs_created_at_idx ON flow_runs USING btree (created_at, id);
+CREATE INDEX flow_runs_deployment_id_idx ON flow_runs USING btree (deployment_id, expected_start_time, id) WHERE (deployment_id IS NOT NULL);
+CREATE INDEX flow_runs_dispatch_idx ON flow_runs USING btree (work_queue_id, next_scheduled_start_time, id) WHERE (state_type = 'SCHEDULED'::text);
 CREATE INDEX flow_runs_expected_start_time_idx ON flow_runs USING btree (expected_start_time, id);
 CREATE INDEX flow_runs_flow_id_idx ON flow_runs USING btree (flow_id, expected_start_time, id);
+CREATE INDEX flow_runs_heartbeat_idx ON flow_runs USING btree (last_heartbeat_at) WHERE (state_type = 'RUNNING'::text);
 CREATE UNIQUE INDEX flow_runs_idempotency_key_idx ON flow_runs USING btree (flow_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 CREATE INDEX flow_runs_name_idx ON flow_runs USING btree (name, id);
 CREATE INDEX flow_runs_parent_task_run_id_idx ON flow_runs USING btree (parent_task_run_id) WHERE (parent_task_run_id IS NOT NULL);
@@ -145,3 +261,9 @@ CREATE INDEX task_runs_flow_run_id_idx ON task_runs USING btree (flow_run_id, cr
 CREATE UNIQUE INDEX task_runs_pkey ON task_runs USING btree (id);
 CREATE INDEX task_runs_state_type_idx ON task_runs USING btree (state_type, created_at, id);
 CREATE INDEX task_runs_tags_idx ON task_runs USING gin (tags jsonb_path_ops);
+CREATE UNIQUE INDEX work_pools_name_key ON work_pools USING btree (name);
+CREATE UNIQUE INDEX work_pools_pkey ON work_pools USING btree (id);
+CREATE UNIQUE INDEX work_queues_pkey ON work_queues USING btree (id);
+CREATE UNIQUE INDEX work_queues_pool_name_key ON work_queues USING btree (work_pool_id, name);
+CREATE UNIQUE INDEX workers_pkey ON workers USING btree (id);
+CREATE UNIQUE INDEX workers_pool_name_key ON workers USING btree (work_pool_id, name);

@@ -14,6 +14,12 @@ export interface Tables {
   task_run_states: StatesTable & { task_run_id: string };
   logs: LogsTable;
   artifacts: ArtifactsTable;
+  work_pools: WorkPoolsTable;
+  work_queues: WorkQueuesTable;
+  workers: WorkersTable;
+  deployments: DeploymentsTable;
+  deployment_schedules: DeploymentSchedulesTable;
+  concurrency_leases: ConcurrencyLeasesTable;
   sluice_migrations: MigrationsTable;
 }
 
@@ -35,7 +41,7 @@ export interface FlowRunsTable {
   parameters: Json<Record<string, unknown>>;
   parameter_schema: Json<Record<string, unknown>> | null;
   tags: Json<string[]>;
-  policy: Json<{ retries: number; retryDelaySeconds: number }>;
+  policy: Json<{ retries: number; retryDelaySeconds: number; crashRetries?: number }>;
   state_id: string | null;
   state_type: string | null;
   state_name: string | null;
@@ -49,6 +55,16 @@ export interface FlowRunsTable {
   last_heartbeat_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  deployment_id: Generated<string | null>;
+  schedule_id: Generated<string | null>;
+  auto_scheduled: Generated<boolean>;
+  work_queue_id: Generated<string | null>;
+  work_pool_name: Generated<string | null>;
+  work_queue_name: Generated<string | null>;
+  job_variables: ColumnType<Record<string, unknown>, string | undefined, string>;
+  next_scheduled_start_time: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  worker_id: Generated<string | null>;
+  infrastructure_id: Generated<string | null>;
 }
 
 /** The columns flow_run_states and task_run_states share. */
@@ -110,6 +126,93 @@ export interface ArtifactsTable {
   updated_at: Timestamp;
 }
 
+/** work_pools: where workers take runs from; each has a `default` queue. */
+export interface WorkPoolsTable {
+  id: string;
+  name: string;
+  type: string;
+  description: string | null;
+  base_job_template: Json<{ variables: Record<string, unknown>; jobConfiguration: Record<string, unknown> }>;
+  concurrency_limit: number | null;
+  paused: Generated<boolean>;
+  last_polled_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** work_queues: a pool's queues, served by priority (lower first). */
+export interface WorkQueuesTable {
+  id: string;
+  work_pool_id: string;
+  name: string;
+  description: string | null;
+  priority: number;
+  concurrency_limit: number | null;
+  paused: Generated<boolean>;
+  last_polled_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** workers: registered by their heartbeats. */
+export interface WorkersTable {
+  id: string;
+  work_pool_id: string;
+  name: string;
+  heartbeat_interval_seconds: number;
+  last_heartbeat_at: Timestamp;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** deployments: a flow's entrypoint with its defaults, pool, limits and policies. */
+export interface DeploymentsTable {
+  id: string;
+  flow_id: string;
+  name: string;
+  description: string | null;
+  version: string | null;
+  tags: Json<string[]>;
+  entrypoint: string;
+  path: string | null;
+  parameters: Json<Record<string, unknown>>;
+  parameter_schema: Json<Record<string, unknown>> | null;
+  enforce_parameter_schema: boolean;
+  work_pool_id: string | null;
+  work_queue_id: string | null;
+  job_variables: Json<Record<string, unknown>>;
+  concurrency_limit: number | null;
+  collision_strategy: string;
+  late_run_policy: Json<
+    { mode: "RUN_ALL" } | { mode: "RUN_LATEST" } | { mode: "SKIP_LATE"; thresholdSeconds: number }
+  >;
+  crash_retries: number;
+  paused: Generated<boolean>;
+  last_polled_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** deployment_schedules: when a deployment runs; `schedule` is the contracts' Schedule. */
+export interface DeploymentSchedulesTable {
+  id: string;
+  deployment_id: string;
+  schedule: Json<Record<string, unknown>>;
+  active: boolean;
+  parameters: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** concurrency_leases: a deployment concurrency slot held by a flow run until it ends or expires. */
+export interface ConcurrencyLeasesTable {
+  flow_run_id: string;
+  deployment_id: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 /** sluice_migrations: the ledger of applied migrations. */
 export interface MigrationsTable {
   name: string;
@@ -123,3 +226,8 @@ export type StateRow = Selectable<StatesTable>;
 export type TaskRunRow = Selectable<TaskRunsTable>;
 export type LogRow = Selectable<LogsTable>;
 export type ArtifactRow = Selectable<ArtifactsTable>;
+export type WorkPoolRow = Selectable<WorkPoolsTable>;
+export type WorkQueueRow = Selectable<WorkQueuesTable>;
+export type WorkerRow = Selectable<WorkersTable>;
+export type DeploymentRow = Selectable<DeploymentsTable>;
+export type DeploymentScheduleRow = Selectable<DeploymentSchedulesTable>;

@@ -10,6 +10,7 @@ import type { AppDeps } from "../app-deps.js";
 import type { FlowService } from "../flows/flow-service.js";
 import { ConflictError, PayloadTooLargeError, ValidationError } from "../http/errors.js";
 import { newId } from "../ids.js";
+import { flowRunStateEvent } from "../events/flow-run-events.js";
 import { materializeState } from "../states/state-rows.js";
 import { toCreatedFlowRun } from "./flow-run-rows.js";
 import * as store from "./flow-run-store.js";
@@ -25,10 +26,11 @@ const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
  * case is one statement: the flow comes from memory and the run and its first state go in together.
  */
 export async function createFlowRun(
-  { db, clock }: Pick<AppDeps, "db" | "clock">,
+  deps: Pick<AppDeps, "db" | "clock" | "events">,
   flows: FlowService,
   input: ParsedCreate,
 ): Promise<FlowRun> {
+  const { db, clock } = deps;
   checkParametersSize(input.parameters);
   checkFlowName(input.flowName);
   const flow = input.flowId
@@ -44,9 +46,13 @@ export async function createFlowRun(
     if ((error as { code?: unknown }).code !== "23503") throw error;
     // The remembered flow was deleted (a database reset): forget it and register it again.
     flows.forget(flow);
-    return createFlowRun({ db, clock }, flows, input);
+    return createFlowRun(deps, flows, input);
   }
-  if (row) return toCreatedFlowRun(row, flow.name, state);
+  if (row) {
+    const created = toCreatedFlowRun(row, flow.name, state);
+    deps.events.publish(flowRunStateEvent(created, state));
+    return created;
+  }
   // The id or the idempotency key exists already: answer with that run.
   const existing =
     (input.id ? await store.findFlowRun(db.db, input.id) : undefined) ??
@@ -104,7 +110,7 @@ function newRunRow(input: ParsedCreate, flowId: string, state: State, now: Date)
     parameters: JSON.stringify(input.parameters),
     parameter_schema: input.parameterSchema ? JSON.stringify(input.parameterSchema) : null,
     tags: JSON.stringify(input.tags),
-    policy: JSON.stringify(input.policy ?? { retries: 0, retryDelaySeconds: 0 }),
+    policy: JSON.stringify(input.policy ?? { retries: 0, retryDelaySeconds: 0, crashRetries: 0 }),
     expected_start_time: state.details.scheduledTime ?? state.timestamp,
     idempotency_key: input.idempotencyKey ?? null,
     created_at: now,

@@ -19,7 +19,7 @@ import { setFlowRunState } from "./set-flow-run-state.js";
 type ParsedFilter = z.output<typeof FlowRunFilter>;
 
 /** Flow-run use cases: create (idempotent), orchestrate state changes, read, list, delete. */
-export function createFlowRunService(deps: Pick<AppDeps, "db" | "clock">, flows: FlowService) {
+export function createFlowRunService(deps: Pick<AppDeps, "db" | "clock" | "events">, flows: FlowService) {
   const { db, clock } = deps;
   const readOrThrow = async (id: string): Promise<FlowRun> =>
     found(await store.findFlowRun(db.db, id), "flow_run_not_found", "flow run", id);

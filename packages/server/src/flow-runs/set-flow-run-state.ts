@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
 import { ConflictError, found } from "../http/errors.js";
 import { decideFlowRunTransition } from "../orchestration/flow-run-policy.js";
+import { flowRunStateEvent } from "../events/flow-run-events.js";
 import { materializeState } from "../states/state-rows.js";
 import * as store from "./flow-run-store.js";
 import { bookkeepingFor } from "./state-bookkeeping.js";
@@ -16,7 +17,7 @@ const MAX_ATTEMPTS = 20;
  * proposal that loses a race (another state landed in between) is read and decided again.
  */
 export async function setFlowRunState(
-  { db, clock }: Pick<AppDeps, "db" | "clock">,
+  { db, clock, events }: Pick<AppDeps, "db" | "clock" | "events">,
   id: string,
   request: z.output<typeof SetStateRequest>,
 ): Promise<SetStateResult> {
@@ -46,6 +47,7 @@ export async function setFlowRunState(
       case "accept": {
         const updates = bookkeepingFor(run, outcome.state, now);
         if (await store.recordFlowRunState(db.db, id, currentState?.id ?? null, outcome.state, updates)) {
+          events.publish(flowRunStateEvent(run, outcome.state));
           return { status: "ACCEPT", state: outcome.state, reason: outcome.reason, retryAfterSeconds: null };
         }
         if (attempt >= MAX_ATTEMPTS) {

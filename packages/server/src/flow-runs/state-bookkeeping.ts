@@ -5,7 +5,7 @@ import type { Updateable } from "kysely";
 /**
  * The columns of a flow run that change when `next` becomes its state: run count and start time on
  * RUNNING, time spent RUNNING when leaving it, end time on terminal states (cleared by a re-run),
- * and the result of a COMPLETED state.
+ * the result of a COMPLETED state, and when a SCHEDULED run is due (what workers claim by).
  */
 export function bookkeepingFor(
   run: Pick<FlowRun, "state" | "runCount" | "startTime" | "totalRunTimeMs">,
@@ -19,6 +19,8 @@ export function bookkeepingFor(
     state_type: next.type,
     state_name: next.name,
     updated_at: now,
+    next_scheduled_start_time:
+      next.type === "SCHEDULED" ? (next.details.scheduledTime ?? next.timestamp) : null,
   };
   if (next.type === "RUNNING") {
     updates.run_count = run.runCount + 1;

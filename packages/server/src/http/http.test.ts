@@ -4,6 +4,7 @@ import { API_VERSION, MAX_REQUEST_BODY_BYTES } from "@sluice/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../app.js";
 import { systemClock } from "../clock.js";
+import { LocalEventBus } from "../events/event-bus.js";
 import { loadServerConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { createLogger } from "../logger.js";
@@ -234,6 +235,7 @@ describe("error handler", () => {
       clock: systemClock,
       logger: createLogger("debug", (l) => lines.push(l)),
       config: loadServerConfig({}),
+      events: new LocalEventBus(),
     });
   };
 

@@ -1,5 +1,6 @@
 import { createApp, OPENAPI_INFO } from "../app.js";
 import { systemClock } from "../clock.js";
+import { LocalEventBus } from "../events/event-bus.js";
 import { loadServerConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { createLogger } from "../logger.js";
@@ -27,6 +28,7 @@ export function createOpenApiDocument(): unknown {
     clock: systemClock,
     logger: createLogger("silent"),
     config: loadServerConfig({}),
+    events: new LocalEventBus(),
   });
   return compactOpenApiDocument(app.getOpenAPI31Document(OPENAPI_INFO));
 }

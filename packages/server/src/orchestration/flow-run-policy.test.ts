@@ -37,7 +37,10 @@ function ctx(
   return {
     current,
     proposed,
-    run: { runCount: run.runCount, policy: { retries: run.retries, retryDelaySeconds: run.delay } },
+    run: {
+      runCount: run.runCount,
+      policy: { retries: run.retries, retryDelaySeconds: run.delay, crashRetries: 0 },
+    },
     now: NOW,
   };
 }
