@@ -59,9 +59,13 @@ export const FlowRun = z.object({
 });
 export type FlowRun = z.infer<typeof FlowRun>;
 
-/** Facts a worker records about a run it launched. */
+/**
+ * Facts recorded about a run after it was created: the worker records where it launched it; the
+ * engine executing a deployment's run records the flow's own retry settings (crashRetries stays).
+ */
 export const FlowRunUpdate = z.strictObject({
   infrastructureId: z.string().min(1).max(500).nullable().optional(),
+  policy: FlowRunPolicy.partial().optional(),
 });
 export type FlowRunUpdate = z.input<typeof FlowRunUpdate>;
 

@@ -7,6 +7,7 @@
  * const run = FlowRun.parse(await (await fetch(url + routes.readFlowRun.path.replace("{id}", id))).json());
  */
 export * from "./artifacts.js";
+export * from "./base-job-templates.js";
 export * from "./common.js";
 export * from "./deployments.js";
 export * from "./errors.js";
