@@ -5,6 +5,7 @@ import { handleTerminalStateTransitions } from "./rules/handle-terminal-state-tr
 import { onlyScheduledRunsMarkedLate } from "./rules/only-scheduled-runs-marked-late.js";
 import { preventDuplicateTransitions } from "./rules/prevent-duplicate-transitions.js";
 import { preventPendingTransitions } from "./rules/prevent-pending-transitions.js";
+import { retryCrashedRuns } from "./rules/retry-crashed-runs.js";
 import { retryFailedFlows } from "./rules/retry-failed-flows.js";
 import { waitForScheduledTime } from "./rules/wait-for-scheduled-time.js";
 import {
@@ -25,6 +26,7 @@ export const FLOW_RUN_RULES: readonly OrchestrationRule[] = [
   copyScheduledTime,
   waitForScheduledTime,
   retryFailedFlows,
+  retryCrashedRuns,
 ];
 
 /** Decides a proposed flow-run transition; `force` accepts it without consulting the rules. */
