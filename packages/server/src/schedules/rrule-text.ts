@@ -98,7 +98,7 @@ function wallClockOf(value: string, zone: string, what: string): number {
   const m = DATE_TIME.exec(value.trim());
   if (!m)
     throw problem(`invalid ${what} "${value}": expected YYYYMMDD or YYYYMMDDTHHMMSS, optionally ending in Z`);
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0)) as number[];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0));
   const wall = Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0);
   const check = new Date(wall);
   if (check.getUTCMonth() !== (month ?? 1) - 1 || check.getUTCDate() !== day || (hour ?? 0) > 23) {

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import type * as RRuleModule from "rrule";
 import type { RRuleSet as RRuleSetType } from "rrule";
 import { toFloatingRRule } from "./rrule-text.js";
 import { ScheduleError, type ScheduleWindow } from "./schedule-window.js";
@@ -7,7 +8,7 @@ import { fromWallClock, toWallClock } from "./time-zones.js";
 // rrule ships a CommonJS bundle whose named exports Node's ESM loader cannot see; require it.
 const { Frequency, RRule, RRuleSet, rrulestr } = createRequire(import.meta.url)(
   "rrule",
-) as typeof import("rrule");
+) as typeof RRuleModule;
 
 /** An rrule schedule as the calendar reads it. */
 export interface RRuleDefinition {

@@ -196,7 +196,7 @@ describe("describeScheduleProblem", () => {
     ],
     [{ kind: "rrule", rrule: "DTSTART:20250231T000000\nRRULE:FREQ=DAILY" }, "rrule", /no such date/],
   ] as const)("reports %j as a problem of %s", (schedule, field, message) => {
-    const problem = describeScheduleProblem(schedule as ScheduleInput);
+    const problem = describeScheduleProblem(schedule);
     expect(problem?.field).toBe(field);
     expect(problem?.message).toMatch(message);
   });
