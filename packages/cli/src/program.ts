@@ -3,6 +3,10 @@ import { cliVersion } from "./cli-version.js";
 import { registerArtifactCommands } from "./commands/artifact.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDbCommands } from "./commands/db.js";
+import { registerDeployCommand } from "./commands/deploy.js";
+import { registerDeploymentCommands } from "./commands/deployment.js";
+import { registerWorkPoolCommands } from "./commands/work-pool.js";
+import { registerWorkQueueCommands } from "./commands/work-queue.js";
 import { registerFlowRunCommands } from "./commands/flow-run.js";
 import { registerFlowCommands } from "./commands/flow.js";
 import { registerRunCommand } from "./commands/run.js";
@@ -26,6 +30,10 @@ export function createProgram(): Command {
   registerFlowRunCommands(program);
   registerTaskRunCommands(program);
   registerArtifactCommands(program);
+  registerDeployCommand(program);
+  registerDeploymentCommands(program);
+  registerWorkPoolCommands(program);
+  registerWorkQueueCommands(program);
   registerConfigCommands(program);
   registerVersionCommand(program);
   // Subcommands inherit exitOverride only when set before they are added, so apply it to all now.

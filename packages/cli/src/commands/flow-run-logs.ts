@@ -1,5 +1,11 @@
 import type { Command } from "commander";
-import { LOG_LEVELS, isTerminalStateType, type Log, type LogLevelName } from "@sluice/contracts";
+import {
+  LOG_LEVELS,
+  isTerminalStateType,
+  type FlowRun,
+  type Log,
+  type LogLevelName,
+} from "@sluice/contracts";
 import { UsageError } from "../errors.js";
 import { withConnection, type Api } from "../connection.js";
 import { formatState, paint, shouldColor, startProgress, type Progress } from "../output.js";
@@ -67,7 +73,7 @@ async function readLogs(api: Api, flowRunId: string, levelMin?: number, after?: 
 function printNew(
   logs: readonly Log[],
   seen: Set<string>,
-  opts: LogsOptions,
+  opts: { json?: boolean | undefined },
   progress?: Progress,
 ): string | undefined {
   let last: string | undefined;
@@ -80,6 +86,42 @@ function printNew(
     last = log.timestamp;
   }
   return last;
+}
+
+/** Options of `followFlowRun`. */
+export interface FollowOptions {
+  /** Only lines at or above this level. Default: all. */
+  level?: number | undefined;
+  /** One JSON object per line instead of formatted lines. Default false. */
+  json?: boolean | undefined;
+  /** Called with the run each time its state changes while following (not for the initial state). */
+  onStateChange?: ((run: FlowRun, progress: Progress) => void) | undefined;
+}
+
+/**
+ * Prints a run's logs, then keeps printing new lines (polling every second, a spinner on a TTY)
+ * until the run is in a terminal state. Returns the run as last read.
+ */
+export async function followFlowRun(api: Api, initial: FlowRun, opts: FollowOptions): Promise<FlowRun> {
+  let run = initial;
+  const seen = new Set<string>();
+  let after = printNew(await readLogs(api, run.id, opts.level), seen, opts);
+  const progress = startProgress(`Following logs of ${run.name}`);
+  try {
+    let done = run.stateType !== null && isTerminalStateType(run.stateType);
+    while (!done) {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+      const previousStateId = run.state?.id;
+      run = await api.call("readFlowRun", { params: { id: run.id } });
+      done = run.stateType !== null && isTerminalStateType(run.stateType);
+      progress.update(`${run.name}: ${formatState(run.stateType, run.stateName, false)}, ${seen.size} lines`);
+      after = printNew(await readLogs(api, run.id, opts.level, after), seen, opts, progress) ?? after;
+      if (run.state?.id !== previousStateId) opts.onStateChange?.(run, progress);
+    }
+  } finally {
+    progress.stop();
+  }
+  return run;
 }
 
 /** `sluice flow-run logs ID [--follow] [--level L] [--json]`. */
@@ -99,24 +141,11 @@ export function registerFlowRunLogsCommand(group: Command): void {
       await withConnection({ allowEmbedded: true }, async ({ api }) => {
         // Reading the run first turns an unknown id into flow_run_not_found.
         let run = await api.call("readFlowRun", { params: { id } });
-        const seen = new Set<string>();
-        let after = printNew(await readLogs(api, id, opts.level), seen, opts);
-        if (!opts.follow) return;
-        const progress = startProgress(`Following logs of ${run.name}`);
-        try {
-          let done = run.stateType !== null && isTerminalStateType(run.stateType);
-          while (!done) {
-            await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
-            run = await api.call("readFlowRun", { params: { id } });
-            done = run.stateType !== null && isTerminalStateType(run.stateType);
-            progress.update(
-              `${run.name}: ${formatState(run.stateType, run.stateName, false)}, ${seen.size} lines`,
-            );
-            after = printNew(await readLogs(api, id, opts.level, after), seen, opts, progress) ?? after;
-          }
-        } finally {
-          progress.stop();
+        if (!opts.follow) {
+          printNew(await readLogs(api, id, opts.level), new Set(), opts);
+          return;
         }
+        run = await followFlowRun(api, run, opts);
         if (!opts.json) {
           process.stderr.write(
             `Flow run ${run.name} ended ${formatState(run.stateType, run.stateName, shouldColor(process.stderr))}.\n`,
