@@ -35,6 +35,12 @@ export {
   type MigrationSummary,
 } from "./db/migrate.js";
 export { createLogger, type Logger } from "./logger.js";
+export {
+  computeScheduleTimes,
+  describeScheduleProblem,
+  type ScheduleProblem,
+} from "./schedules/schedule-times.js";
+export { ScheduleError, type ScheduleWindow } from "./schedules/schedule-window.js";
 export { startServer, type RunningServer, type StartServerOptions } from "./server.js";
 export { startTestServer, type TestServer, type TestServerOptions } from "./testing/start-test-server.js";
 export { createTestClock, type TestClock } from "./testing/test-clock.js";
