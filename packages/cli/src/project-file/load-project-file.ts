@@ -30,7 +30,10 @@ function zodIssues(source: YamlSource, issues: readonly z.core.$ZodIssue[]): Pro
         return { ...source.locate(path, { key: true }), path: formatFieldPath(path), message: issue.message };
       });
     }
-    return [{ ...source.locate(issue.path), path: formatFieldPath(issue.path), message: issue.message }];
+    // zod says "expected string, received undefined" for a key left out; say it plainly.
+    const missing = issue.code === "invalid_type" && /received undefined$/.test(issue.message);
+    const message = missing ? `required: add ${String(issue.path.at(-1) ?? "it")}` : issue.message;
+    return [{ ...source.locate(issue.path), path: formatFieldPath(issue.path), message }];
   });
 }
 
