@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 
 /**
  * Package boundaries (STYLE.md): B may import A where A <- B.
- * contracts <- client <- sdk, cli ; contracts <- server <- cli.
+ * contracts <- client <- sdk, worker, cli ; contracts <- server <- cli ; worker <- cli.
  * The sdk may load @sluice/server only through a dynamic import for ephemeral mode (docs/decisions/0003).
  */
 /** @type {Record<string, string[]>} */
@@ -14,7 +14,8 @@ const allowed = {
   client: ["contracts"],
   server: ["contracts"],
   sdk: ["contracts", "client"],
-  cli: ["contracts", "client", "server", "sdk"],
+  worker: ["contracts", "client"],
+  cli: ["contracts", "client", "server", "sdk", "worker"],
 };
 
 const boundaryConfigs = Object.entries(allowed).map(([pkg, deps]) => {
