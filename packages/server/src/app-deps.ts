@@ -12,4 +12,6 @@ export interface AppDeps {
   readonly config: ServerConfig;
   /** Where state changes are announced (workers' long-polls listen). */
   readonly events: EventBus;
+  /** Aborted when the server begins to close, so held requests (claim long-polls) answer at once. */
+  readonly closing?: AbortSignal;
 }

@@ -17,6 +17,9 @@ import { createLogService } from "./logs/log-service.js";
 import { mountMetaRoutes } from "./meta/meta-routes.js";
 import { mountTaskRunRoutes } from "./task-runs/task-run-routes.js";
 import { createTaskRunService } from "./task-runs/task-run-service.js";
+import { createClaimService } from "./work-pools/claim-service.js";
+import { mountWorkPoolRoutes } from "./work-pools/work-pool-routes.js";
+import { createWorkPoolService } from "./work-pools/work-pool-service.js";
 
 export type { AppDeps } from "./app-deps.js";
 
@@ -79,6 +82,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountTaskRunRoutes(app, createTaskRunService(deps));
   mountLogRoutes(app, createLogService(deps));
   mountArtifactRoutes(app, createArtifactService(deps));
+  const workPools = createWorkPoolService(deps);
+  mountWorkPoolRoutes(app, workPools, createClaimService(deps, workPools));
   let document: object | undefined;
   app.get("/api/openapi.json", (c) =>
     c.json((document ??= compactOpenApiDocument(app.getOpenAPI31Document(OPENAPI_INFO)))),

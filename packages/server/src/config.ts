@@ -86,3 +86,39 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
 function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
 }
+
+/** Settings of the background services, read from SLUICE_* variables. */
+export const ServiceConfigSchema = z.object({
+  /** Run the background services (default true). */
+  SLUICE_SERVICES_ENABLED: booleanFromEnv.default(true),
+  /** Seconds without a heartbeat before a RUNNING flow run is CRASHED (default 90). */
+  SLUICE_ZOMBIE_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(90),
+});
+
+/** Effective background-service settings. */
+export interface ServiceConfig {
+  readonly enabled: boolean;
+  readonly zombieWindowSeconds: number;
+}
+
+/** Reads and validates the background-service settings from `env` (default process.env). */
+export function loadServiceConfig(env: Record<string, string | undefined> = process.env): ServiceConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = ServiceConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const variables = parsed.error.issues.map((issue) => String(issue.path[0] ?? "environment"));
+    const text = parsed.error.issues
+      .map(
+        (issue, i) =>
+          `${variables[i]}=${JSON.stringify(present[variables[i] ?? ""] ?? "")}: ${issue.message}`,
+      )
+      .join("; ");
+    throw new ConfigError(`invalid server configuration: ${text}`, variables);
+  }
+  return {
+    enabled: parsed.data.SLUICE_SERVICES_ENABLED,
+    zombieWindowSeconds: parsed.data.SLUICE_ZOMBIE_WINDOW_SECONDS,
+  };
+}

@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { systemClock, type Clock } from "./clock.js";
-import { loadServerConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
+import { loadServerConfig, loadServiceConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
 import { openDatabase, type Database, type DatabaseKind } from "./db/database.js";
 import { migrateDatabase } from "./db/migrate.js";
-import { LocalEventBus } from "./events/event-bus.js";
-import { createLogger } from "./logger.js";
+import { LocalEventBus, type EventBus } from "./events/event-bus.js";
+import { PgNotifyBus } from "./events/pg-notify-bus.js";
+import { createLogger, type Logger } from "./logger.js";
+import { backgroundServices, startServices, type BackgroundService } from "./services/index.js";
 
 /** Options of startServer; each falls back to the SLUICE_* environment, then to its default. */
 export interface StartServerOptions {
@@ -36,6 +38,20 @@ export interface StartServerOptions {
   lockWaitMs?: number | undefined;
   /** An already open database to serve (default: open one from the options); the caller closes it. */
   database?: Database;
+  /**
+   * Background services (zombie runs, cancellation cleanup, lease expiry, ...): true runs them,
+   * false runs none (tests drive them with runService), an object runs them with other settings
+   * (default SLUICE_SERVICES_ENABLED or true).
+   */
+  services?: boolean | ServicesOptions;
+}
+
+/** Settings of the background services for startServer. */
+export interface ServicesOptions {
+  /** Interval per service name, in ms (default each service's own). */
+  intervalMs?: Record<string, number>;
+  /** Seconds without a heartbeat before a RUNNING run is CRASHED (default SLUICE_ZOMBIE_WINDOW_SECONDS or 90). */
+  zombieWindowSeconds?: number;
 }
 
 /** A listening server. */
@@ -45,6 +61,8 @@ export interface RunningServer {
   readonly host: string;
   readonly port: number;
   readonly database: { readonly kind: DatabaseKind };
+  /** Runs one pass of the named background service now (also when the services are off); resolves when done. */
+  runService(name: string): Promise<void>;
   /** Stops accepting requests, ends open connections and closes the database it opened. */
   close(): Promise<void>;
 }
@@ -62,9 +80,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       const { applied } = await migrateDatabase(database);
       if (applied.length > 0) logger.info("applied migrations", { applied });
     }
-    const events = new LocalEventBus();
-    const app = createApp({ db: database, clock: options.clock ?? systemClock, logger, config, events });
+    const events = await createEventBus(database, config.databaseUrl, logger);
+    const closing = new AbortController();
+    const deps = {
+      db: database,
+      clock: options.clock ?? systemClock,
+      logger,
+      config,
+      events,
+      closing: closing.signal,
+    };
+    const app = createApp(deps);
     const server = await listen(app.fetch, config.host, config.port);
+    const serviceSettings = resolveServices(options.services);
+    const services = backgroundServices(serviceSettings);
+    const running = serviceSettings.enabled ? startServices(deps, services) : undefined;
     const requests = trackRequests(server);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -74,7 +104,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       host: config.host,
       port,
       database: { kind: database.kind },
+      runService: async (name) => {
+        if (running) return running.runNow(name);
+        await findService(services, name).run(deps);
+      },
       close: async () => {
+        // Held claims answer at once instead of keeping the close waiting for their timeouts.
+        closing.abort();
+        await running?.stop();
         await closeHttpServer(server, requests);
         await events.close();
         if (ownsDatabase) await database.close();
@@ -98,6 +135,38 @@ function resolveConfig(options: StartServerOptions): ServerConfig {
     migrateOnStart: options.migrateOnStart ?? env.migrateOnStart,
     logLevel: options.logLevel ?? (options.quiet ? "error" : env.logLevel),
   };
+}
+
+/** PostgreSQL carries events between server processes (LISTEN/NOTIFY); PGlite has one process. */
+async function createEventBus(
+  database: Database,
+  url: string | undefined,
+  logger: Logger,
+): Promise<EventBus> {
+  if (database.kind !== "postgres") return new LocalEventBus();
+  if (url === undefined) {
+    logger.info("server events stay in this process: the PostgreSQL database was given without its URL");
+    return new LocalEventBus();
+  }
+  const bus = new PgNotifyBus(url, database.db, logger);
+  await bus.start();
+  return bus;
+}
+
+function resolveServices(option: StartServerOptions["services"]) {
+  const env = loadServiceConfig(process.env);
+  const settings = typeof option === "object" ? option : {};
+  return {
+    enabled: option === undefined ? env.enabled : option !== false,
+    zombieWindowSeconds: settings.zombieWindowSeconds ?? env.zombieWindowSeconds,
+    ...(settings.intervalMs ? { intervalMs: settings.intervalMs } : {}),
+  };
+}
+
+function findService(services: readonly BackgroundService[], name: string): BackgroundService {
+  const service = services.find((s) => s.name === name);
+  if (!service) throw new Error(`no background service named ${name}`);
+  return service;
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number) {

@@ -14,4 +14,5 @@ export function mountFlowRunRoutes(app: OpenAPIHono, flowRuns: FlowRunService): 
   registerRoute(app, routes.readFlowRunStates, ({ params }) => flowRuns.readStates(params.id));
   registerRoute(app, routes.readFlowRunGraph, ({ params }) => flowRuns.readGraph(params.id));
   registerRoute(app, routes.heartbeatFlowRun, ({ params }) => flowRuns.heartbeat(params.id));
+  registerRoute(app, routes.updateFlowRun, ({ params, body }) => flowRuns.update(params.id, body));
 }

@@ -4,11 +4,13 @@ import type {
   FlowRunFilter,
   FlowRunGraph,
   FlowRunPage,
+  FlowRunUpdate,
   SetStateRequest,
   State,
 } from "@sluice/contracts";
 import type { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
+import { renewLease } from "../concurrency/deployment-leases.js";
 import type { FlowService } from "../flows/flow-service.js";
 import { found, NotFoundError } from "../http/errors.js";
 import { createFlowRun } from "./create-flow-run.js";
@@ -40,7 +42,22 @@ export function createFlowRunService(deps: Pick<AppDeps, "db" | "clock" | "event
     },
     /** Records that the run's process is alive; answers the run so the engine notices CANCELLING. */
     async heartbeat(id: string): Promise<FlowRun> {
-      if (!(await store.touchHeartbeat(db.db, id, clock.now()))) throw notFound(id);
+      const now = clock.now();
+      // The heartbeat also keeps the run's deployment concurrency slot (if any) from expiring.
+      const [touched] = await Promise.all([store.touchHeartbeat(db.db, id, now), renewLease(db.db, id, now)]);
+      if (!touched) throw notFound(id);
+      return readOrThrow(id);
+    },
+    /** Records where the run was launched and the flow's own retry settings (crashRetries kept unless given). */
+    async update(id: string, update: z.output<typeof FlowRunUpdate>): Promise<FlowRun> {
+      const run = await readOrThrow(id);
+      await store.updateFlowRun(db.db, id, {
+        updated_at: clock.now(),
+        ...(update.infrastructureId === undefined ? {} : { infrastructure_id: update.infrastructureId }),
+        ...(update.policy === undefined
+          ? {}
+          : { policy: JSON.stringify({ ...run.policy, ...update.policy }) }),
+      });
       return readOrThrow(id);
     },
     async delete(id: string): Promise<Record<string, never>> {

@@ -1,6 +1,7 @@
 import type { FlowRun, SetStateRequest, SetStateResult, State } from "@sluice/contracts";
 import type { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
+import { syncLeaseWithState } from "../concurrency/deployment-leases.js";
 import { ConflictError, found } from "../http/errors.js";
 import { decideFlowRunTransition } from "../orchestration/flow-run-policy.js";
 import { flowRunStateEvent } from "../events/flow-run-events.js";
@@ -47,6 +48,8 @@ export async function setFlowRunState(
       case "accept": {
         const updates = bookkeepingFor(run, outcome.state, now);
         if (await store.recordFlowRunState(db.db, id, currentState?.id ?? null, outcome.state, updates)) {
+          // The slot goes first, so a worker woken by the state event finds it free.
+          await syncLeaseWithState({ db, clock, events }, run, outcome.state);
           events.publish(flowRunStateEvent(run, outcome.state));
           return { status: "ACCEPT", state: outcome.state, reason: outcome.reason, retryAfterSeconds: null };
         }

@@ -1,12 +1,14 @@
 import type { Clock } from "../clock.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { migrateDatabase } from "../db/migrate.js";
-import { startServer, type RunningServer } from "../server.js";
+import { startServer, type RunningServer, type StartServerOptions } from "../server.js";
 
 /** Options of startTestServer. */
 export interface TestServerOptions {
   /** The time source (default the system clock). */
   clock?: Clock;
+  /** Background services (default false: none run; drive them with `runService`). */
+  services?: StartServerOptions["services"];
 }
 
 /** A test server, with the database it serves for direct inspection. */
@@ -38,6 +40,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       database: db,
       migrateOnStart: false,
       logLevel: "silent",
+      // The URL lets the server LISTEN for other processes' events on the shared PostgreSQL database.
+      databaseUrl,
+      services: options.services ?? false,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     return {

@@ -1,0 +1,30 @@
+import { cancellationCleanupService } from "./cancellation-cleanup.js";
+import { leaseExpiryService } from "./lease-expiry.js";
+import type { BackgroundService } from "./service-runner.js";
+import { createZombieRunsService } from "./zombie-runs.js";
+
+export { startServices, type BackgroundService, type RunningServices } from "./service-runner.js";
+
+/** How the background services run. */
+export interface BackgroundServiceOptions {
+  /** Seconds without a heartbeat before a RUNNING run is CRASHED (SLUICE_ZOMBIE_WINDOW_SECONDS, 90). */
+  readonly zombieWindowSeconds: number;
+  /** Interval per service name, overriding each service's own (tests use short ones). */
+  readonly intervalMs?: Readonly<Record<string, number>>;
+}
+
+/** Every background service of the server, with the intervals asked for. */
+export function backgroundServices(options: BackgroundServiceOptions): BackgroundService[] {
+  const services: BackgroundService[] = [
+    // TODO(lead): add engineer A's schedulerService (./scheduler.js) and lateRunsService
+    // (./late-runs.js) here once those files exist.
+    createZombieRunsService(options.zombieWindowSeconds),
+    cancellationCleanupService,
+    leaseExpiryService,
+  ];
+  return services.map((service) => ({
+    name: service.name,
+    intervalMs: options.intervalMs?.[service.name] ?? service.intervalMs,
+    run: (deps) => service.run(deps),
+  }));
+}
