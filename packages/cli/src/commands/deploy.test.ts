@@ -124,7 +124,7 @@ describe("sluice deploy", () => {
     expect(result.code, result.stderr).toBe(0);
     expect((await read(etlFlow, "nightly")).schedules.map((s) => s.schedule.kind)).toEqual(["cron"]);
     expect((await read(reportFlow, "adhoc")).schedules).toEqual([]);
-    writeFileSync(file("none.yaml"), PROJECT.replace(/    schedules:\n(.*\n){3}/, ""));
+    writeFileSync(file("none.yaml"), PROJECT.replace(/ {4}schedules:\n(.*\n){3}/, ""));
     const cleared = await runCli(["deploy", "--file", file("none.yaml"), "--name", "nightly"], env);
     expect(cleared.code, cleared.stderr).toBe(0);
     expect((await read(etlFlow, "nightly")).schedules).toEqual([]);
