@@ -14,6 +14,7 @@ import { registerServerCommands } from "./commands/server.js";
 import { registerStartCommand } from "./commands/start.js";
 import { registerTaskRunCommands } from "./commands/task-run.js";
 import { registerVersionCommand } from "./commands/version.js";
+import { registerWorkerCommands } from "./commands/worker.js";
 
 /** Builds the `sluice` command with every group registered. Commander errors are thrown, not exited. */
 export function createProgram(): Command {
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerWorkPoolCommands(program);
   registerWorkQueueCommands(program);
   registerConfigCommands(program);
+  registerWorkerCommands(program);
   registerVersionCommand(program);
   // Subcommands inherit exitOverride only when set before they are added, so apply it to all now.
   const override = (cmd: Command): void => {

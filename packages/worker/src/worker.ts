@@ -27,8 +27,6 @@ export interface Worker {
   isHealthy(): boolean;
 }
 
-/** How long to wait when the pool is paused before asking again, in milliseconds. */
-const PAUSED_POLL_MS = 5000;
 /** How often cancellations are checked while the worker is at its limit and does not claim. */
 const FULL_POLL_MS = 2000;
 /** A claim answered empty faster than this did not wait: after a few, fall back to polling. */
@@ -237,17 +235,16 @@ class PoolWorker implements Worker {
     return response;
   }
 
-  /** Waits before the next claim when the pool is paused or the server answered at once with nothing. */
+  /** Logs a pause once, and waits before the next claim when the server answered at once with nothing. */
   private async pace(response: ClaimResponse, elapsedMs: number): Promise<void> {
-    if (response.workPool.paused) {
-      if (!this.pausedLogged)
-        this.logger.info(`work pool '${this.options.pool}' is paused; waiting for it to resume`);
-      this.pausedLogged = true;
-      await this.sleep(PAUSED_POLL_MS);
-      return;
+    // A paused pool's claim is held like any other: the server answers when the pool changes.
+    const { paused } = response.workPool;
+    if (paused && !this.pausedLogged) {
+      this.logger.info(`work pool '${this.options.pool}' is paused; waiting for it to be resumed`);
+    } else if (!paused && this.pausedLogged) {
+      this.logger.info(`work pool '${this.options.pool}' resumed`);
     }
-    if (this.pausedLogged) this.logger.info(`work pool '${this.options.pool}' resumed`);
-    this.pausedLogged = false;
+    this.pausedLogged = paused;
     // Another worker may have won a run this one was woken for: claim again at once. A server that
     // never holds the request (no long-poll) is polled instead of hammered.
     const quickEmpty =

@@ -17,6 +17,7 @@ import {
 import { collect, parseLimit, requireId, splitList } from "../params.js";
 import { confirm } from "../prompt.js";
 import { parseStateTypes } from "../states.js";
+import { registerFlowRunExecuteCommand } from "./flow-run-execute.js";
 import { registerFlowRunLogsCommand } from "./flow-run-logs.js";
 
 function flowRunColumns(color: boolean): Column<FlowRun>[] {
@@ -131,6 +132,7 @@ export function registerFlowRunCommands(program: Command): void {
     });
 
   registerFlowRunLogsCommand(group);
+  registerFlowRunExecuteCommand(group);
 
   group
     .command("cancel <id>")

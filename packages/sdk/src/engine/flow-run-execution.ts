@@ -33,6 +33,12 @@ async function startFlowRun(
 ): Promise<FlowRun> {
   const { options } = flow;
   if (placement.flowRunId) {
+    // A deployment's run was created without the flow's retry settings: record them before it
+    // runs, so a failure is retried as the flow says (the deployment's crashRetries stay).
+    await client.call("updateFlowRun", {
+      params: { id: placement.flowRunId },
+      body: { policy: { retries: options.retries ?? 0, retryDelaySeconds: options.retryDelaySeconds ?? 0 } },
+    });
     await proposeFlowRunState(client, placement.flowRunId, { type: "RUNNING", timestamp: clock.next() });
     return client.readFlowRun(placement.flowRunId);
   }
@@ -108,10 +114,13 @@ class FlowRunExecution<R> {
     return proposeFlowRunState(this.session.client, this.run.id, state, force);
   }
 
-  /** SIGINT/SIGTERM: abort, record CANCELLED or CRASHED (forced), and run the matching hook. */
+  /**
+   * SIGINT/SIGTERM: abort, record CANCELLED or CRASHED (forced), and run the matching hook. SIGTERM
+   * is how a worker stops a run being cancelled: then the run ends CANCELLED, not CRASHED.
+   */
   async interrupt(signal: "SIGINT" | "SIGTERM"): Promise<void> {
+    const cancelled = signal === "SIGINT" || (await this.isBeingCancelled());
     this.controller.abort(new InterruptedError(signal));
-    const cancelled = signal === "SIGINT";
     const state = await this.finish(
       cancelled ? "Cancelled" : "Crashed",
       { message: `The process received ${signal}` },
@@ -124,6 +133,18 @@ class FlowRunExecution<R> {
       this.info(state),
       this.exec,
     );
+  }
+
+  /** True when cancellation was asked for: noticed by the heartbeat, or the run is CANCELLING now. */
+  private async isBeingCancelled(): Promise<boolean> {
+    if (this.controller.signal.reason instanceof CancelledError) return true;
+    let timer: NodeJS.Timeout | undefined;
+    // The process is going down: do not wait long for an answer (an unknown state means CRASHED).
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 2000)));
+    const read = this.session.client.readFlowRun(this.run.id).catch(() => null);
+    const run = await Promise.race([read, timeout]);
+    clearTimeout(timer);
+    return run?.stateType === "CANCELLING";
   }
 
   /** Runs attempts until the run completes, fails for good, or is cancelled. */

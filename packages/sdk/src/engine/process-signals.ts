@@ -16,7 +16,8 @@ let exiting = false;
 function onSignal(signal: "SIGINT" | "SIGTERM"): void {
   if (exiting) process.exit(EXIT_CODES[signal]); // a second Ctrl-C: leave now
   exiting = true;
-  const outcome = signal === "SIGINT" ? "CANCELLED" : "CRASHED";
+  // SIGTERM of a run being cancelled (a worker stopping it) records CANCELLED instead.
+  const outcome = signal === "SIGINT" ? "CANCELLED" : "CRASHED (CANCELLED if being cancelled)";
   echoToStderr(
     30,
     "sluice",
