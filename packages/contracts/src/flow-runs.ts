@@ -65,7 +65,15 @@ export type FlowRun = z.infer<typeof FlowRun>;
  */
 export const FlowRunUpdate = z.strictObject({
   infrastructureId: z.string().min(1).max(500).nullable().optional(),
-  policy: FlowRunPolicy.partial().optional(),
+  // Not FlowRunPolicy.partial(): zod 4 would fill the omitted fields with their defaults, and an
+  // update would then reset crashRetries to 0 instead of keeping it.
+  policy: z
+    .strictObject({
+      retries: FlowRunPolicy.shape.retries.removeDefault().optional(),
+      retryDelaySeconds: FlowRunPolicy.shape.retryDelaySeconds.removeDefault().optional(),
+      crashRetries: FlowRunPolicy.shape.crashRetries.removeDefault().optional(),
+    })
+    .optional(),
 });
 export type FlowRunUpdate = z.input<typeof FlowRunUpdate>;
 
