@@ -23,8 +23,8 @@ interface DeployOptions {
 }
 
 /**
- * The indexes of the deployments to deploy: --all, each --name, or the only one in the file. A name
- * may also be written `flow/deployment`'s deployment part only; unknown names are a usage error.
+ * The indexes of the deployments to deploy: every one with --all, each --name, or the file's only
+ * one. Several deployments and no flag, or an unknown name, is a usage error listing the names.
  */
 export function chooseDeployments(
   deployments: readonly DeploymentEntry[],

@@ -88,7 +88,7 @@ export async function prepareDeployments(
 }
 
 /** Positions an error the server returned for the upsert of `prepared` in the file, when it can. */
-function positionServerError(
+export function positionServerError(
   project: LoadedProjectFile,
   prepared: PreparedDeployment,
   error: unknown,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { SluiceApiError } from "@sluice/client";
+import { positionServerError } from "./deploy-project.js";
 import { toDeploymentUpsert, upsertIssuePathToEntryPath } from "./deployment-upsert.js";
 import { parseIsoDuration } from "./duration.js";
 import { parseProjectFile } from "./load-project-file.js";
@@ -252,6 +254,54 @@ describe("server issue paths", () => {
     expect(upsertIssuePathToEntryPath("body.jobVariables.env")).toEqual(["workPool", "jobVariables", "env"]);
     expect(upsertIssuePathToEntryPath("body.parameters.limit")).toEqual(["parameters", "limit"]);
     expect(upsertIssuePathToEntryPath("body.lateRunPolicy.thresholdSeconds")).toEqual(["lateRuns"]);
+  });
+});
+
+describe("server errors for an upsert", () => {
+  const text =
+    "deployments:\n  - name: a\n    entrypoint: f.ts:x\n    workPool: { name: p, queue: q }\n    schedules:\n      - interval: 60\n      - cron: '0 * * * *'\n";
+  const project = parseProjectFile(text, "sluice.yaml", "/p", {});
+  const prepared = {
+    index: 0,
+    entry: project.content.deployments[0] as never,
+    upsert: { flowName: "x", name: "a", entrypoint: "f.ts:x" },
+  };
+
+  it("are positioned at the field the issue path names", () => {
+    const invalid = new SluiceApiError(
+      400,
+      "invalid_schedule",
+      "invalid schedule",
+      {
+        issues: [{ path: "body.schedules.1.schedule.cron", message: "never matches" }],
+      },
+      "upsertDeployment",
+    );
+    expect(positionServerError(project, prepared, invalid)?.message).toBe(
+      "sluice.yaml:7:15: deployments[0].schedules[1].cron: never matches (invalid_schedule)",
+    );
+    const noPool = new SluiceApiError(
+      404,
+      "work_pool_not_found",
+      "no work pool p",
+      undefined,
+      "upsertDeployment",
+    );
+    expect(positionServerError(project, prepared, noPool)?.message).toBe(
+      "sluice.yaml:4:23: deployments[0].workPool.name: no work pool p",
+    );
+    const noQueue = new SluiceApiError(
+      404,
+      "work_queue_not_found",
+      "no queue q",
+      undefined,
+      "upsertDeployment",
+    );
+    expect(positionServerError(project, prepared, noQueue)?.message).toBe(
+      "sluice.yaml:4:33: deployments[0].workPool.queue: no queue q",
+    );
+    const other = new SluiceApiError(500, "internal_error", "boom", undefined, "upsertDeployment");
+    expect(positionServerError(project, prepared, other)).toBeUndefined();
   });
 });
 
