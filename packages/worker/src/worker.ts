@@ -99,6 +99,10 @@ class PoolWorker implements Worker {
         (this.options.queues?.length ? ` (queues ${this.options.queues.join(", ")})` : "") +
         (this.options.limit ? `, at most ${this.options.limit} flow run(s) at once` : ""),
     );
+    if (pool.paused) {
+      this.logger.info(`work pool '${pool.name}' is paused; waiting for it to be resumed`);
+      this.pausedLogged = true;
+    }
     const stopHeartbeat = this.startHeartbeat();
     try {
       if (this.options.runOnce) await this.claimAndLaunch(launcher, 0, this.options.limit ?? 10);
