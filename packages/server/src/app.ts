@@ -3,6 +3,8 @@ import { API_VERSION, FLOW_RUN_PAGE_PATH, MAX_REQUEST_BODY_BYTES, type ApiError 
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "./app-deps.js";
 import { mountArtifactRoutes } from "./artifacts/artifact-routes.js";
+import { mountDeploymentRoutes } from "./deployments/deployment-routes.js";
+import { createDeploymentService } from "./deployments/deployment-service.js";
 import { createArtifactService } from "./artifacts/artifact-service.js";
 import { mountFlowRunRoutes } from "./flow-runs/flow-run-routes.js";
 import { createFlowRunService } from "./flow-runs/flow-run-service.js";
@@ -82,6 +84,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountTaskRunRoutes(app, createTaskRunService(deps));
   mountLogRoutes(app, createLogService(deps));
   mountArtifactRoutes(app, createArtifactService(deps));
+  mountDeploymentRoutes(app, createDeploymentService(deps, flows));
   const workPools = createWorkPoolService(deps);
   mountWorkPoolRoutes(app, workPools, createClaimService(deps, workPools));
   let document: object | undefined;

@@ -19,6 +19,20 @@ import { bookkeepingFor } from "./state-bookkeeping.js";
 
 type ParsedCreate = z.output<typeof FlowRunCreate>;
 
+/**
+ * What a deployment's run carries beyond the public FlowRunCreate: where it came from and where
+ * workers find it. Internal: only the deployment routes and the scheduler set these.
+ */
+export interface DeploymentRunFields {
+  readonly deploymentId: string;
+  readonly scheduleId?: string | null;
+  readonly autoScheduled?: boolean;
+  readonly workQueueId: string | null;
+  readonly workPoolName: string | null;
+  readonly workQueueName: string | null;
+  readonly jobVariables: Record<string, unknown>;
+}
+
 const INITIAL_STATE_TYPES = new Set(["SCHEDULED", "PENDING", "RUNNING"]);
 
 /**
@@ -29,6 +43,7 @@ export async function createFlowRun(
   deps: Pick<AppDeps, "db" | "clock" | "events">,
   flows: FlowService,
   input: ParsedCreate,
+  deployment?: DeploymentRunFields,
 ): Promise<FlowRun> {
   const { db, clock } = deps;
   checkParametersSize(input.parameters);
@@ -38,7 +53,7 @@ export async function createFlowRun(
     : await flows.resolveByName(input.flowName ?? "");
   const now = clock.now();
   const state = initialState(input, now);
-  const run = newRunRow(input, flow.id, state, now);
+  const run = { ...newRunRow(input, flow.id, state, now), ...(deployment && deploymentColumns(deployment)) };
   let row;
   try {
     row = await store.insertFlowRunWithState(db.db, run, state);
@@ -46,7 +61,7 @@ export async function createFlowRun(
     if ((error as { code?: unknown }).code !== "23503") throw error;
     // The remembered flow was deleted (a database reset): forget it and register it again.
     flows.forget(flow);
-    return createFlowRun(deps, flows, input);
+    return createFlowRun(deps, flows, input, deployment);
   }
   if (row) {
     const created = toCreatedFlowRun(row, flow.name, state);
@@ -117,4 +132,16 @@ function newRunRow(input: ParsedCreate, flowId: string, state: State, now: Date)
     updated_at: now,
     ...bookkeepingFor(fresh, state, now),
   };
+}
+
+function deploymentColumns(fields: DeploymentRunFields) {
+  return {
+    deployment_id: fields.deploymentId,
+    schedule_id: fields.scheduleId ?? null,
+    auto_scheduled: fields.autoScheduled ?? false,
+    work_queue_id: fields.workQueueId,
+    work_pool_name: fields.workPoolName,
+    work_queue_name: fields.workQueueName,
+    job_variables: JSON.stringify(fields.jobVariables),
+  } satisfies Partial<store.InsertableFlowRun>;
 }

@@ -245,6 +245,9 @@ function applyFilter<O>(
   anyOf("f.name", filter.flowNames, "text");
   anyOf("fr.state_type", filter.stateTypes, "text");
   anyOf("fr.state_name", filter.stateNames, "text");
+  anyOf("fr.deployment_id", filter.deploymentIds, "uuid");
+  anyOf("fr.work_pool_name", filter.workPoolNames, "text");
+  anyOf("fr.work_queue_name", filter.workQueueNames, "text");
   if (filter.tags && filter.tags.length > 0) {
     q = q.where(sql<boolean>`fr.tags @> ${JSON.stringify(filter.tags)}::jsonb`);
   }

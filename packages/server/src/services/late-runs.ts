@@ -73,6 +73,7 @@ export async function markLateRuns(deps: Deps, settings: LateRunsSettings): Prom
       .orderBy("next_scheduled_start_time")
       .limit(settings.batchSize)
       .execute();
+    let markedNow = 0;
     for (const run of overdue) {
       const scheduledTime = run.next_scheduled_start_time?.toISOString();
       const state = {
@@ -80,9 +81,11 @@ export async function markLateRuns(deps: Deps, settings: LateRunsSettings): Prom
         name: "Late",
         details: scheduledTime ? { scheduledTime } : {},
       };
-      if (await proposeUnlessMovedOn(deps, run.id, state)) marked += 1;
+      if (await proposeUnlessMovedOn(deps, run.id, state)) markedNow += 1;
     }
-    if (overdue.length < settings.batchSize) return marked;
+    marked += markedNow;
+    // A full batch of which none could be marked would be read again: stop until the next pass.
+    if (overdue.length < settings.batchSize || markedNow === 0) return marked;
   }
 }
 
@@ -105,12 +108,13 @@ export async function applyLateRunPolicies(deps: Deps, settings: LateRunsSetting
     .execute();
   const now = deps.clock.now().getTime();
   let cancelled = 0;
-  let newest: { deploymentId: string | null; name: string } | undefined;
+  let previousDeploymentId: string | null | undefined;
   for (const run of late) {
-    const policy = run.late_run_policy as LateRunPolicy;
+    const policy = run.late_run_policy;
     const scheduledMs = run.next_scheduled_start_time?.getTime() ?? now;
-    const isNewest = newest?.deploymentId !== run.deployment_id;
-    if (isNewest) newest = { deploymentId: run.deployment_id, name: run.id };
+    // Rows come newest first within each deployment.
+    const isNewest = run.deployment_id !== previousDeploymentId;
+    previousDeploymentId = run.deployment_id;
     const reason = cancellationReason(policy, isNewest, now - scheduledMs, run.name);
     if (!reason) continue;
     const state = { type: "CANCELLING" as const, message: reason };
