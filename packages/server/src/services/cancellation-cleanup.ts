@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { OFFLINE_AFTER_INTERVALS } from "../work-pools/work-pool-rows.js";
 import type { BackgroundService, ServiceDeps } from "./service-runner.js";
-import { proposeState } from "./propose-state.js";
+import { eachRun, proposeState } from "./propose-state.js";
 
 const BATCH = 100;
 
@@ -18,12 +18,15 @@ function workerGone(now: Date) {
     - make_interval(secs => ${OFFLINE_AFTER_INTERVALS} * w.heartbeat_interval_seconds))`;
 }
 
-function runsOfState(deps: ServiceDeps, stateType: string) {
+/** Runs in `stateType` after `afterId`, by id: a pass walks every matching run once, a batch at a time. */
+function runsOfState(deps: ServiceDeps, stateType: string, afterId: string) {
   return deps.db.db
     .selectFrom("flow_runs as fr")
     .leftJoin("workers as w", "w.id", "fr.worker_id")
     .select(["fr.id", "fr.worker_id", "fr.infrastructure_id", "w.name as worker_name"])
     .where("fr.state_type", "=", stateType)
+    .where("fr.id", ">", afterId)
+    .orderBy("fr.id")
     .limit(BATCH);
 }
 
@@ -38,38 +41,40 @@ export const cancellationCleanupService: BackgroundService = {
   async run(deps) {
     const now = deps.clock.now();
     const silentSince = new Date(now.getTime() - UNOWNED_CANCELLING_SILENCE_SECONDS * 1000);
-    const cancelling = await runsOfState(deps, "CANCELLING")
-      .where((eb) =>
-        eb.or([
-          eb.and([eb("fr.worker_id", "is not", null), workerGone(now)]),
-          eb.and([
-            eb("fr.worker_id", "is", null),
-            eb("fr.infrastructure_id", "is", null),
-            eb(sql`greatest(fr.last_heartbeat_at, fr.updated_at)`, "<", silentSince),
+    const cancelling = (afterId: string) =>
+      runsOfState(deps, "CANCELLING", afterId)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb("fr.worker_id", "is not", null), workerGone(now)]),
+            eb.and([
+              eb("fr.worker_id", "is", null),
+              eb("fr.infrastructure_id", "is", null),
+              eb(sql`greatest(fr.last_heartbeat_at, fr.updated_at)`, "<", silentSince),
+            ]),
           ]),
-        ]),
-      )
-      .execute();
+        )
+        .execute();
     let cancelled = 0;
-    for (const run of cancelling) {
+    await eachRun(cancelling, BATCH, async (run) => {
       const message = run.worker_id
         ? `cancelled: its worker ${run.worker_name ?? run.worker_id} is offline, so nothing is left to stop`
         : `cancelled: it has no worker or infrastructure and no heartbeat for ${UNOWNED_CANCELLING_SILENCE_SECONDS} s`;
       if ((await proposeState(deps, run.id, { type: "CANCELLED", message })) === "CANCELLED") cancelled += 1;
-    }
-    const pending = await runsOfState(deps, "PENDING")
-      .where("fr.worker_id", "is not", null)
-      .where(workerGone(now))
-      .execute();
+    });
+    const pending = (afterId: string) =>
+      runsOfState(deps, "PENDING", afterId)
+        .where("fr.worker_id", "is not", null)
+        .where(workerGone(now))
+        .execute();
     let rescheduled = 0;
-    for (const run of pending) {
+    await eachRun(pending, BATCH, async (run) => {
       const stored = await proposeState(deps, run.id, {
         type: "SCHEDULED",
         message: `rescheduled: its worker ${run.worker_name ?? run.worker_id ?? ""} went offline before starting it`,
         details: { scheduledTime: now.toISOString() },
       });
       if (stored === "SCHEDULED") rescheduled += 1;
-    }
+    });
     return cancelled + rescheduled > 0 ? { cancelled, rescheduled } : undefined;
   },
 };

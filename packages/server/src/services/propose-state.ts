@@ -22,3 +22,24 @@ export async function proposeState(
     throw error;
   }
 }
+
+const FIRST_ID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * Walks every run `page` yields, in id order, a batch at a time: `page(afterId)` answers up to
+ * `batch` runs with ids after `afterId`. Each run is visited once per pass, even when some stay
+ * as they were (a refused proposal).
+ */
+export async function eachRun<T extends { id: string }>(
+  page: (afterId: string) => Promise<T[]>,
+  batch: number,
+  handle: (row: T) => Promise<void>,
+): Promise<void> {
+  for (let afterId = FIRST_ID; ;) {
+    const rows = await page(afterId);
+    for (const row of rows) await handle(row);
+    const last = rows[rows.length - 1];
+    if (rows.length < batch || !last) return;
+    afterId = last.id;
+  }
+}

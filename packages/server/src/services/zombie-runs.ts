@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { BackgroundService } from "./service-runner.js";
-import { proposeState } from "./propose-state.js";
+import { eachRun, proposeState } from "./propose-state.js";
 
-/** Runs looked at per pass; the rest wait for the next pass. */
+/** Runs read per query; a pass reads batch after batch until it has seen every silent run. */
 const BATCH = 100;
 
 /**
@@ -19,17 +19,19 @@ export function createZombieRunsService(windowSeconds: number, intervalMs = 10_0
       const now = deps.clock.now();
       const cutoff = new Date(now.getTime() - windowSeconds * 1000);
       const lastSign = sql<Date>`greatest(last_heartbeat_at, updated_at)`;
-      const rows = await deps.db.db
-        .selectFrom("flow_runs")
-        .select(["id", lastSign.as("last_sign")])
-        .where("state_type", "=", "RUNNING")
-        .where(lastSign, "<", cutoff)
-        .orderBy(lastSign)
-        .limit(BATCH)
-        .execute();
+      const page = (afterId: string) =>
+        deps.db.db
+          .selectFrom("flow_runs")
+          .select(["id", lastSign.as("last_sign")])
+          .where("state_type", "=", "RUNNING")
+          .where(lastSign, "<", cutoff)
+          .where("id", ">", afterId)
+          .orderBy("id")
+          .limit(BATCH)
+          .execute();
       let crashed = 0;
       let retried = 0;
-      for (const row of rows) {
+      await eachRun(page, BATCH, async (row) => {
         const silence = Math.round((now.getTime() - row.last_sign.getTime()) / 1000);
         const stored = await proposeState(deps, row.id, {
           type: "CRASHED",
@@ -39,7 +41,7 @@ export function createZombieRunsService(windowSeconds: number, intervalMs = 10_0
         });
         if (stored === "CRASHED") crashed += 1;
         if (stored === "SCHEDULED") retried += 1;
-      }
+      });
       return crashed + retried > 0 ? { crashed, retried } : undefined;
     },
   };
