@@ -1,4 +1,4 @@
-import type { Deployment, DeploymentSchedule, LateRunPolicy, Schedule } from "@sluice/contracts";
+import type { Deployment, DeploymentSchedule, Schedule } from "@sluice/contracts";
 import type { DeploymentRow, DeploymentScheduleRow } from "../db/tables.js";
 
 /** A deployment row joined with its flow's, pool's and queue's names. */
