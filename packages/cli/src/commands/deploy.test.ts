@@ -101,9 +101,11 @@ describe("sluice deploy", () => {
     const result = await runCli(["deploy", "--file", file(), "--name", "nightly"], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Deployed ${etlFlow}/nightly`);
-    expect(result.stdout).toContain(`work pool:  ${pool} / default queue`);
+    expect(result.stdout).toContain(`work pool:  ${pool} / default`);
     expect(result.stdout).toContain('cron "0 3 * * *" (America/New_York)');
     expect(result.stdout).toContain("every 1h (UTC)");
+    // The server schedules runs as soon as a deployment is upserted; the summary lists the first ones.
+    expect(result.stdout).toMatch(/next runs: {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC {2}\S+/);
     expect(result.stdout).toContain(`run it:     sluice deployment run ${etlFlow}/nightly`);
     const deployment = await read(etlFlow, "nightly");
     expect(deployment).toMatchObject({

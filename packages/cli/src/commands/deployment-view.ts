@@ -55,7 +55,9 @@ export const DEPLOYMENT_COLUMNS: Column<Deployment>[] = [
 /** Lines listing the next runs, or saying there are none yet. */
 export function formatUpcomingRuns(runs: readonly FlowRun[]): string[] {
   if (runs.length === 0) return ["(none scheduled yet)"];
-  return runs.map((run) => `${formatTime(run.nextScheduledStartTime ?? run.expectedStartTime)}  ${run.name}`);
+  return runs.map(
+    (run) => `${formatTime(run.nextScheduledStartTime ?? run.expectedStartTime)} UTC  ${run.name}`,
+  );
 }
 
 /** The deployment's next SCHEDULED runs, earliest first. */
