@@ -18,6 +18,7 @@
 export { createApp, OPENAPI_INFO, type AppDeps } from "./app.js";
 export { systemClock, type Clock } from "./clock.js";
 export { ConfigError, loadServerConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
+export { loadServiceConfig, type ServiceConfig } from "./config.js";
 export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db/database.js";
 export {
   DatabaseLockedError,
@@ -41,6 +42,6 @@ export {
   type ScheduleProblem,
 } from "./schedules/schedule-times.js";
 export { ScheduleError, type ScheduleWindow } from "./schedules/schedule-window.js";
-export { startServer, type RunningServer, type StartServerOptions } from "./server.js";
+export { startServer, type RunningServer, type ServicesOptions, type StartServerOptions } from "./server.js";
 export { startTestServer, type TestServer, type TestServerOptions } from "./testing/start-test-server.js";
 export { createTestClock, type TestClock } from "./testing/test-clock.js";

@@ -1,4 +1,4 @@
-import type { BaseJobTemplate, Worker, WorkPool, WorkPoolType, WorkQueue } from "@sluice/contracts";
+import type { Worker, WorkPool, WorkPoolType, WorkQueue } from "@sluice/contracts";
 import type { WorkerRow, WorkPoolRow, WorkQueueRow } from "../db/tables.js";
 
 /** Every pool has this queue; runs go to it when no queue is named, and it cannot be deleted. */
@@ -25,7 +25,7 @@ export function toWorkPool(row: WorkPoolStatusRow): WorkPool {
     name: row.name,
     type: row.type as WorkPoolType,
     description: row.description,
-    baseJobTemplate: row.base_job_template as BaseJobTemplate,
+    baseJobTemplate: row.base_job_template,
     concurrencyLimit: row.concurrency_limit,
     paused: row.paused,
     status: row.paused ? "PAUSED" : row.has_online_worker ? "READY" : "NOT_READY",
