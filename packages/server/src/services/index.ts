@@ -1,5 +1,7 @@
 import { cancellationCleanupService } from "./cancellation-cleanup.js";
+import { lateRunsService } from "./late-runs.js";
 import { leaseExpiryService } from "./lease-expiry.js";
+import { schedulerService } from "./scheduler.js";
 import type { BackgroundService } from "./service-runner.js";
 import { createZombieRunsService } from "./zombie-runs.js";
 
@@ -16,8 +18,8 @@ export interface BackgroundServiceOptions {
 /** Every background service of the server, with the intervals asked for. */
 export function backgroundServices(options: BackgroundServiceOptions): BackgroundService[] {
   const services: BackgroundService[] = [
-    // TODO(lead): add engineer A's schedulerService (./scheduler.js) and lateRunsService
-    // (./late-runs.js) here once those files exist.
+    schedulerService,
+    lateRunsService,
     createZombieRunsService(options.zombieWindowSeconds),
     cancellationCleanupService,
     leaseExpiryService,
