@@ -256,6 +256,8 @@ describe("sluice deployment", () => {
     const result = await watch(11, [{ type: "RUNNING" }, { type: "COMPLETED" }]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("log line 11");
+    // RUNNING lasted less than one poll; it is printed from the state history all the same.
+    expect(result.stdout).toMatch(/ is Running$/m);
     expect(result.stdout).toMatch(/ended Completed$/m);
   });
 

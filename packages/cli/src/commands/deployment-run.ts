@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { flowRunPageUrl, type FlowRun } from "@sluice/contracts";
-import { withConnection } from "../connection.js";
+import { withConnection, type Api } from "../connection.js";
 import {
   CliError,
   EXIT_FAILURE,
@@ -79,22 +79,25 @@ function isParameterError(error: unknown): boolean {
   );
 }
 
-/** Watches a run to its end: states and logs as they come; exit code 0 only for COMPLETED. */
-async function watchRun(
-  api: Parameters<typeof followFlowRun>[0],
-  run: FlowRun,
-  json: boolean,
-): Promise<void> {
+/** Watches a run to its end: every state it passes through and its logs; exit code 0 only for COMPLETED. */
+async function watchRun(api: Api, run: FlowRun, json: boolean): Promise<void> {
   const color = shouldColor();
+  // States are read from the run's history, so a state shorter than one poll is still printed.
+  const printed = new Set((await api.call("readFlowRunStates", { params: { id: run.id } })).map((s) => s.id));
   const final = await followFlowRun(api, run, {
     json,
-    onStateChange: (current, progress) => {
+    onStateChange: async (current, progress) => {
       if (json) return;
-      progress.clear();
-      const message = current.state?.message ? `: ${current.state.message}` : "";
-      printLine(
-        `${formatTime(current.state?.timestamp)} ${current.name} is ${formatState(current.stateType, current.stateName, color)}${message}`,
-      );
+      const states = await api.call("readFlowRunStates", { params: { id: current.id } });
+      for (const state of states) {
+        if (printed.has(state.id)) continue;
+        printed.add(state.id);
+        progress.clear();
+        const message = state.message ? `: ${state.message}` : "";
+        printLine(
+          `${formatTime(state.timestamp)} ${current.name} is ${formatState(state.type, state.name, color)}${message}`,
+        );
+      }
     },
   });
   if (json) printJson(final);

@@ -94,8 +94,8 @@ export interface FollowOptions {
   level?: number | undefined;
   /** One JSON object per line instead of formatted lines. Default false. */
   json?: boolean | undefined;
-  /** Called with the run each time its state changes while following (not for the initial state). */
-  onStateChange?: ((run: FlowRun, progress: Progress) => void) | undefined;
+  /** Called (and awaited) with the run each time its state changes while following (not for the initial state). */
+  onStateChange?: ((run: FlowRun, progress: Progress) => void | Promise<void>) | undefined;
 }
 
 /**
@@ -116,7 +116,13 @@ export async function followFlowRun(api: Api, initial: FlowRun, opts: FollowOpti
       done = run.stateType !== null && isTerminalStateType(run.stateType);
       progress.update(`${run.name}: ${formatState(run.stateType, run.stateName, false)}, ${seen.size} lines`);
       after = printNew(await readLogs(api, run.id, opts.level, after), seen, opts, progress) ?? after;
-      if (run.state?.id !== previousStateId) opts.onStateChange?.(run, progress);
+      if (run.state?.id !== previousStateId) await opts.onStateChange?.(run, progress);
+    }
+    // A run's last lines (the worker's copy of its output, the engine's final line) can be posted just
+    // after its final state: read once more before stopping.
+    if (run.id === initial.id && run !== initial) {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+      printNew(await readLogs(api, run.id, opts.level, after), seen, opts, progress);
     }
   } finally {
     progress.stop();
