@@ -83,7 +83,8 @@ function isParameterError(error: unknown): boolean {
 async function watchRun(api: Api, run: FlowRun, json: boolean): Promise<void> {
   const color = shouldColor();
   // States are read from the run's history, so a state shorter than one poll is still printed.
-  const printed = new Set((await api.call("readFlowRunStates", { params: { id: run.id } })).map((s) => s.id));
+  // The state the run was created in was printed with it; every later one is printed once.
+  const printed = new Set(run.state ? [run.state.id] : []);
   const final = await followFlowRun(api, run, {
     json,
     onStateChange: async (current, progress) => {
