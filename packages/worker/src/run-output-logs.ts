@@ -30,6 +30,7 @@ export interface RunOutputLogsOptions {
 /** Copies a job's output into its flow run's logs, in batches (stdout at INFO, stderr at ERROR). */
 export class RunOutputLogs {
   private pending: LogCreate[] = [];
+  private lastTimestampMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
   private readonly flushMs: number;
@@ -53,10 +54,16 @@ export class RunOutputLogs {
       name: OUTPUT_LOGGER_NAME,
       level: stream === "stdout" ? LOG_LEVELS.INFO : LOG_LEVELS.ERROR,
       message: line.length > MAX_LOG_MESSAGE_CHARS ? line.slice(0, MAX_LOG_MESSAGE_CHARS) : line,
-      timestamp: new Date().toISOString(),
+      timestamp: this.nextTimestamp(),
     });
     if (this.pending.length >= this.maxPending) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+  }
+
+  /** Now, or 1 ms after the previous line: lines keep their order when read back by timestamp. */
+  private nextTimestamp(): string {
+    this.lastTimestampMs = Math.max(Date.now(), this.lastTimestampMs + 1);
+    return new Date(this.lastTimestampMs).toISOString();
   }
 
   /** Sends everything queued; resolves when every earlier send has finished. */

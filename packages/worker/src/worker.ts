@@ -93,6 +93,7 @@ class PoolWorker implements Worker {
 
   async run(): Promise<void> {
     const pool = await this.ensurePool();
+    if (!pool) return; // stopped before the server was reached
     const launcher = this.options.launcher ?? createLauncher(pool.type, this.options.launchers);
     this.logger.info(
       `worker '${this.name}' serving ${pool.type} pool '${pool.name}'` +
@@ -114,7 +115,8 @@ class PoolWorker implements Worker {
     this.logger.info(`worker '${this.name}' stopped`);
   }
 
-  private async ensurePool(): Promise<WorkPool> {
+  /** Reads (or creates) the pool, retrying while the server is unreachable; undefined once stopped. */
+  private async ensurePool(): Promise<WorkPool | undefined> {
     const { pool: name, createPoolType } = this.options;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -126,9 +128,10 @@ class PoolWorker implements Worker {
         return pool;
       } catch (error) {
         if (error instanceof SluiceApiError && error.status === 404) return this.createPool(name);
-        if (this.stopping) throw error;
+        if (this.stopping) return undefined;
         this.contact.failed(error);
         await this.sleep(reconnectDelayMs(attempt));
+        if (this.stopping) return undefined;
       }
     }
   }
@@ -196,7 +199,9 @@ class PoolWorker implements Worker {
       }
       try {
         const started = Date.now();
-        const response = await this.claimAndLaunch(launcher, this.options.claimWaitMs, free);
+        // After a failure, a claim that answers at once tells the worker promptly it is back.
+        const waitMs = failures > 0 ? 0 : this.options.claimWaitMs;
+        const response = await this.claimAndLaunch(launcher, waitMs, free);
         failures = 0;
         await this.pace(response, Date.now() - started);
       } catch (error) {

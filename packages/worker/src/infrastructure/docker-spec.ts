@@ -30,7 +30,8 @@ export function containerName(jobName: string, flowRunId: string): string {
   const base = jobName
     .replace(/[^a-zA-Z0-9_.-]+/g, "-")
     .replace(/^[^a-zA-Z0-9]+/, "")
-    .slice(0, 50);
+    .slice(0, 50)
+    .replace(/[-_.]+$/, "");
   return `${base || "flow-run"}-${flowRunId.slice(0, 8)}`;
 }
 
