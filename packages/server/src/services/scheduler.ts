@@ -131,19 +131,32 @@ function plannedRuns(
   if (count >= settings.maxRuns) return [];
   if (existing && count >= settings.minRuns && existing.latest.getTime() >= minUntil) return [];
   const after = existing ? new Date(Math.max(now.getTime(), existing.latest.getTime() + 1)) : now;
-  let times: Date[];
+  const maxUntil = now.getTime() + settings.maxScheduledTimeMs;
+  let wanted: Date[];
   try {
-    times = computeScheduleTimes(schedule.schedule as Schedule, {
+    // Everything up to the minimum horizon, then more only if that leaves fewer than minRuns.
+    wanted = computeScheduleTimes(schedule.schedule as Schedule, {
       after,
-      before: new Date(now.getTime() + settings.maxScheduledTimeMs),
+      before: new Date(Math.min(minUntil, maxUntil)),
       limit: settings.maxRuns - count,
     });
+    const missing = settings.minRuns - count - wanted.length;
+    if (missing > 0) {
+      const last = wanted[wanted.length - 1];
+      const from = last ? new Date(last.getTime() + 1) : after;
+      wanted.push(
+        ...computeScheduleTimes(schedule.schedule as Schedule, {
+          after: from,
+          before: new Date(maxUntil),
+          limit: missing,
+        }),
+      );
+    }
   } catch (error) {
     // Checked when deployed; a zone this runtime no longer knows must not stop the other schedules.
     deps.logger.warn("schedule skipped", { scheduleId: schedule.id, error: String(error) });
     return [];
   }
-  const wanted = times.filter((t, i) => count + i < settings.minRuns || t.getTime() <= minUntil);
   return wanted.map((time) => toRunRow(deployment, schedule, time, now));
 }
 
