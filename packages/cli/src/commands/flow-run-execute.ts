@@ -5,7 +5,7 @@ import { createClient, type SluiceClient } from "@sluice/client";
 import type { Flow } from "@sluice/sdk";
 import { apiUrl } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, UsageError, describeError } from "../errors.js";
-import { findFlowExport, importFlowFile, parseFlowTarget } from "../flow-file.js";
+import { ensureTypeScriptLoader, findFlowExport, importFlowFile, parseFlowTarget } from "../flow-file.js";
 import { requireId } from "../params.js";
 
 /**
@@ -69,6 +69,7 @@ export function registerFlowRunExecuteCommand(group: Command): void {
       const id = requireId(given, "flow run");
       // Loaded while the run is read: the target is under 500 ms from claim to the flow's first line.
       const sdkLoading = import("@sluice/sdk");
+      const loaderReady = ensureTypeScriptLoader();
       const url = apiUrl();
       const api = createClient({ baseUrl: url, apiKey: process.env.SLUICE_API_KEY || undefined });
       const run = await api.readFlowRun(id);
@@ -77,6 +78,7 @@ export function registerFlowRunExecuteCommand(group: Command): void {
           `flow run ${id} was not made by a deployment; only deployment runs can be executed (use \`sluice run\` for a file)`,
         );
       }
+      await loaderReady;
       const flow = await loadDeploymentFlow(api, id, run.deploymentId);
       const sdk = await sdkLoading;
       sdk.configureSdk({ apiUrl: url });

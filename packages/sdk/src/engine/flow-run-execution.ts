@@ -33,14 +33,14 @@ async function startFlowRun(
 ): Promise<FlowRun> {
   const { options } = flow;
   if (placement.flowRunId) {
-    // A deployment's run was created without the flow's retry settings: record them before it
-    // runs, so a failure is retried as the flow says (the deployment's crashRetries stay).
-    await client.call("updateFlowRun", {
+    await proposeFlowRunState(client, placement.flowRunId, { type: "RUNNING", timestamp: clock.next() });
+    // A deployment's run was created without the flow's retry settings: record them before the
+    // flow's code runs, so a failure is retried as the flow says (crashRetries stays). The answer
+    // is the run as it now is, so no second read is needed.
+    return client.call("updateFlowRun", {
       params: { id: placement.flowRunId },
       body: { policy: { retries: options.retries ?? 0, retryDelaySeconds: options.retryDelaySeconds ?? 0 } },
     });
-    await proposeFlowRunState(client, placement.flowRunId, { type: "RUNNING", timestamp: clock.next() });
-    return client.readFlowRun(placement.flowRunId);
   }
   return client.createFlowRun({
     id: randomUUID(),
