@@ -57,12 +57,15 @@ function run(args: string[], env: Record<string, string>, cwd: string) {
   });
 }
 
+/** What the processes said, for a failure's message. */
+let explain: () => string = () => "";
+
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${explain()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -102,25 +105,29 @@ describe("the orchestration loop (server, deploy, workers, flow-run processes)",
       SLUICE_LOG_LEVEL: "warn",
       SLUICE_DATABASE_URL: process.env.SLUICE_TEST_DATABASE_URL ?? "",
       // Short windows so a zombie is found in seconds, not the default 90 s.
-      SLUICE_ZOMBIE_WINDOW_SECONDS: "4",
+      SLUICE_ZOMBIE_WINDOW_SECONDS: "10",
       SLUICE_HEARTBEAT_SECONDS: "1",
       E2E_POOL: POOL,
     };
     server = start(["server", "start"], env, project);
-    client = createClient({ baseUrl: url });
+    explain = () =>
+      [["server", server], ...workers.map((w) => [w.name, w.started] as const)]
+        .map(([name, p]) => `--- ${String(name)}:\n${(p as Started).output().slice(-3000)}`)
+        .join("\n");
+    client = createClient({ baseUrl: url, retries: 0 });
     await waitFor("the server", async () => {
-      try {
-        return await client.call("health", {});
-      } catch {
-        return undefined;
-      }
+      if (server.child.exitCode !== null) throw new Error(`the server exited: ${server.output()}`);
+      return (await client.isHealthy()) ? true : undefined;
     });
     const pool = await run(["work-pool", "create", POOL, "--type", "process"], env, project);
     expect(pool.code, pool.output).toBe(0);
     const deployed = await run(["deploy", "--all"], env, project);
     expect(deployed.code, deployed.output).toBe(0);
     for (const name of [`${POOL}-w1`, `${POOL}-w2`]) {
-      workers.push({ name, started: start(["worker", "start", "--pool", POOL, "--name", name], env, project) });
+      workers.push({
+        name,
+        started: start(["worker", "start", "--pool", POOL, "--name", name], env, project),
+      });
     }
     await waitFor("two workers online", async () => {
       const { items } = await client.call("listWorkers", { params: { pool: POOL } });

@@ -36,6 +36,12 @@ describe("loadServerConfig", () => {
     });
   });
 
+  it("reads the SDK's spellings of SLUICE_LOG_LEVEL (WARNING, CRITICAL)", () => {
+    expect(loadServerConfig({ SLUICE_LOG_LEVEL: "WARNING" }).logLevel).toBe("warn");
+    expect(loadServerConfig({ SLUICE_LOG_LEVEL: "CRITICAL" }).logLevel).toBe("error");
+    expect(() => loadServerConfig({ SLUICE_LOG_LEVEL: "loud" })).toThrow(/SLUICE_LOG_LEVEL/);
+  });
+
   it("names the variable holding a bad value", () => {
     expect(() => loadServerConfig({ SLUICE_SERVER_PORT: "eighty" })).toThrow(/SLUICE_SERVER_PORT="eighty"/);
     expect(() => loadServerConfig({ SLUICE_MIGRATE_ON_START: "maybe" })).toThrow(/SLUICE_MIGRATE_ON_START/);

@@ -26,7 +26,15 @@ export const ServerConfigSchema = z.object({
   /** Apply pending migrations when the server starts (default true). */
   SLUICE_MIGRATE_ON_START: booleanFromEnv.default(true),
   /** Server log level (default info). */
-  SLUICE_LOG_LEVEL: ServerLogLevel.default("info"),
+  SLUICE_LOG_LEVEL: z
+    .string()
+    .transform((v) => {
+      // Flows read the same variable with Python-style names (WARNING, CRITICAL); accept those too.
+      const name = v.trim().toLowerCase();
+      return name === "warning" ? "warn" : name === "critical" ? "error" : name;
+    })
+    .pipe(ServerLogLevel)
+    .default("info"),
 });
 
 /** Effective server configuration. */

@@ -25,6 +25,15 @@ describe("SDK settings", () => {
     expect(getSdkSettings()).toMatchObject({ logLevel: 10, taskConcurrency: 8, home: "/tmp/x" });
   });
 
+  it("reads the server's spellings of SLUICE_LOG_LEVEL, which flows launched by a worker inherit", () => {
+    process.env.SLUICE_LOG_LEVEL = "warn";
+    resetSdkSettings();
+    expect(getSdkSettings().logLevel).toBe(30);
+    process.env.SLUICE_LOG_LEVEL = "silent";
+    resetSdkSettings();
+    expect(getSdkSettings().logLevel).toBe(50);
+  });
+
   it("rejects invalid values", () => {
     process.env.SLUICE_TASK_CONCURRENCY = "0";
     resetSdkSettings();

@@ -3,9 +3,15 @@ import { join } from "node:path";
 import { LOG_LEVELS, type LogLevelName } from "@sluice/contracts";
 import { z } from "zod";
 
+/** The server's spellings of SLUICE_LOG_LEVEL, which one environment often shares with flows. */
+const SERVER_LEVEL_NAMES: Record<string, LogLevelName> = { WARN: "WARNING", SILENT: "CRITICAL" };
+
 const LogLevel = z
   .string()
-  .transform((v) => v.trim().toUpperCase())
+  .transform((v) => {
+    const name = v.trim().toUpperCase();
+    return SERVER_LEVEL_NAMES[name] ?? name;
+  })
   .pipe(z.enum(Object.keys(LOG_LEVELS) as [LogLevelName, ...LogLevelName[]]));
 
 /** The SDK's environment variables, parsed once. */
