@@ -111,8 +111,8 @@ describe("the orchestration loop (server, deploy, workers, flow-run processes)",
     };
     server = start(["server", "start"], env, project);
     explain = () =>
-      [["server", server], ...workers.map((w) => [w.name, w.started] as const)]
-        .map(([name, p]) => `--- ${String(name)}:\n${(p as Started).output().slice(-3000)}`)
+      [{ name: "server", started: server }, ...workers]
+        .map(({ name, started }) => `--- ${name}:\n${started.output().slice(-3000)}`)
         .join("\n");
     client = createClient({ baseUrl: url, retries: 0 });
     await waitFor("the server", async () => {

@@ -6,6 +6,32 @@ import { flowExportNames, importFlowFile } from "../flow-file.js";
 import { formatState, printLine, printNote, shouldColor } from "../output.js";
 import { flowDisplayName, runFlowFromCli, whereToLook } from "./run.js";
 import { closeOnSignal, printServerUrls, serverUrls, startServerFromCli } from "./server.js";
+import { flowRunCommandOfThisCli } from "./worker.js";
+
+/** The process pool `sluice start` serves, so a deployment runs with no other setup. */
+export const EMBEDDED_POOL = "default";
+
+/**
+ * Starts a worker for the `default` process pool in this process (creating the pool when missing).
+ * Returns its stop function, which lets running flow runs finish.
+ */
+async function startEmbeddedWorker(url: string): Promise<() => Promise<void>> {
+  const { createWorker } = await import("@sluice/worker");
+  const worker = createWorker({
+    apiUrl: url,
+    pool: EMBEDDED_POOL,
+    createPoolType: "process",
+    name: "embedded",
+    launchers: { process: { flowRunCommand: flowRunCommandOfThisCli() } },
+  });
+  const running = worker.run().catch((error: unknown) => {
+    printNote(`The embedded worker stopped: ${describeError(error)}`);
+  });
+  return async () => {
+    worker.stop();
+    await running;
+  };
+}
 
 /** The example flow `sluice start` runs, at the repository root (same depth from src/ and dist/). */
 export const EXAMPLE_FLOW = fileURLToPath(new URL("../../../../examples/flows/hello.ts", import.meta.url));
@@ -47,15 +73,25 @@ export function registerStartCommand(program: Command): void {
       "Start the server on embedded defaults, run the example flow, and keep serving (Ctrl-C stops)",
     )
     .option("--no-example", "do not run the example flow")
-    .action(async (opts: { example: boolean }) => {
+    .option("--no-worker", `do not serve the "${EMBEDDED_POOL}" process pool in this process`)
+    .action(async (opts: { example: boolean; worker: boolean }) => {
       const server = await startServerFromCli({});
       printServerUrls(server);
+      const stopWorker = opts.worker ? await startEmbeddedWorker(server.url) : undefined;
+      if (stopWorker)
+        printLine(`A worker serves the "${EMBEDDED_POOL}" process pool: deployments in it run here.`);
       if (opts.example) await runExample(server.url);
       const urls = serverUrls(server.url);
       printLine("");
       printLine(`Open the UI at ${urls.ui}, the API docs at ${urls.docs};`);
       printLine("list runs with `npm run sluice -- flow-run ls` (or `sluice flow-run ls`).");
       printLine("Serving; press Ctrl-C to stop.");
-      await closeOnSignal(server);
+      await closeOnSignal({
+        ...server,
+        close: async () => {
+          await stopWorker?.();
+          await server.close();
+        },
+      });
     });
 }
