@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,6 +14,9 @@ import type { WorkerLogger } from "./worker-logger.js";
 let server: WorkerTestServer;
 let api: SluiceClient;
 const DIR = mkdtempSync(join(tmpdir(), "sluice-worker-"));
+/** Pools are named per test run: on PostgreSQL the database outlives one run. */
+const RUN = randomUUID().slice(0, 8);
+const poolName = (name: string) => `${name}-${RUN}`;
 
 beforeAll(async () => {
   server = await startWorkerTestServer();
@@ -83,8 +87,12 @@ async function stopped(worker: Worker, running: Promise<void>) {
 
 describe("the worker", () => {
   it("marks a run whose process exits non-zero CRASHED with the exit code and the last stderr lines", async () => {
-    const { worker, running } = await startWorker({ pool: "unit-crash" });
-    const created = await runScript("unit-crash", "crash", `console.error("disk is full"); process.exit(3)`);
+    const { worker, running } = await startWorker({ pool: poolName("unit-crash") });
+    const created = await runScript(
+      poolName("unit-crash"),
+      "crash",
+      `console.error("disk is full"); process.exit(3)`,
+    );
     const run = await finalState(created.id);
     expect(run.stateType).toBe("CRASHED");
     expect(run.state?.message).toMatch(/exited with code 3\nLast lines of stderr:\ndisk is full/);
@@ -93,9 +101,13 @@ describe("the worker", () => {
   });
 
   it("registers itself with heartbeats that carry its facts", async () => {
-    const { worker, running } = await startWorker({ pool: "unit-heartbeat", name: "unit-worker", limit: 2 });
+    const { worker, running } = await startWorker({
+      pool: poolName("unit-heartbeat"),
+      name: "unit-worker",
+      limit: 2,
+    });
     const workers = await until("the heartbeat", async () => {
-      const list = await api.call("listWorkers", { params: { pool: "unit-heartbeat" } });
+      const list = await api.call("listWorkers", { params: { pool: poolName("unit-heartbeat") } });
       return list.items.length ? list.items : undefined;
     });
     expect(workers[0]).toMatchObject({
@@ -110,11 +122,15 @@ describe("the worker", () => {
   it("keeps its running flow runs through a server outage, logs it once, and reconnects", async () => {
     const proxy = await startProxy(new URL(server.url).port);
     const { worker, lines, running } = await startWorker({
-      pool: "unit-outage",
+      pool: poolName("unit-outage"),
       apiUrl: `http://127.0.0.1:${proxy.port}`,
     });
     // The job outlives the outage and ends without recording a state: the worker must still see it end.
-    const created = await runScript("unit-outage", "outage", "setTimeout(() => process.exit(0), 2500)");
+    const created = await runScript(
+      poolName("unit-outage"),
+      "outage",
+      "setTimeout(() => process.exit(0), 2500)",
+    );
     await until("the job to start", () =>
       lines.some((l) => l.includes("started (process")) ? true : undefined,
     );

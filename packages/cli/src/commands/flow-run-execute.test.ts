@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../testing/run-cli.js";
 import { resolveEntrypointFile } from "./flow-run-execute.js";
 
+/** Named per test run: on PostgreSQL the database outlives one run. */
+const POOL = `execute-pool-${randomUUID().slice(0, 8)}`;
 const FLOWS_DIR = fileURLToPath(new URL("../testing/fixtures/deployment/", import.meta.url));
 
 describe("resolveEntrypointFile", () => {
@@ -36,7 +39,7 @@ describe("sluice flow-run execute", () => {
   beforeAll(async () => {
     server = await startTestServer();
     api = createClient({ baseUrl: server.url });
-    await api.call("createWorkPool", { body: { name: "execute-pool", type: "process" } });
+    await api.call("createWorkPool", { body: { name: POOL, type: "process" } });
   });
   afterAll(() => server?.close());
 
@@ -47,7 +50,7 @@ describe("sluice flow-run execute", () => {
         name: `execute-${entrypoint.replace(/[^a-z]/gi, "")}`,
         entrypoint,
         path: FLOWS_DIR,
-        workPoolName: "execute-pool",
+        workPoolName: POOL,
       },
     });
     return api.call("createDeploymentFlowRun", { params: { id: deployment.id }, body: { parameters } });

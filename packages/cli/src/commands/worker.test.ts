@@ -3,6 +3,7 @@
  * execute` child processes they launch for a deployment's runs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const FLOWS_DIR = fileURLToPath(new URL("../testing/fixtures/deployment/", import.meta.url));
 const HOME = mkdtempSync(join(tmpdir(), "sluice-worker-e2e-"));
+/** Pools are named per test run: on PostgreSQL the database outlives one run. */
+const RUN = randomUUID().slice(0, 8);
 
 let server: TestServer;
 let api: SluiceClient;
@@ -92,7 +95,7 @@ function isAlive(pid: number): boolean {
 }
 
 describe("a process worker", () => {
-  const pool = "e2e-process";
+  const pool = `e2e-process-${RUN}`;
   let worker: WorkerProcess;
   beforeAll(async () => {
     worker = startWorker(["--pool", pool, "--type", "process", "--cancel-grace-seconds", "3"]);
@@ -166,7 +169,7 @@ describe("a process worker", () => {
 
 describe("worker start options", () => {
   it("--run-once runs what is due and exits", async () => {
-    const pool = "e2e-run-once";
+    const pool = `e2e-run-once-${RUN}`;
     await api.call("createWorkPool", { body: { name: pool, type: "process" } });
     const deployment = await deploy(pool, "worker-greet", "greet", "run-once");
     const created = await runDeployment(deployment.id, { name: "once" });
@@ -176,13 +179,13 @@ describe("worker start options", () => {
   });
 
   it("refuses a pool that does not exist without --type, naming it", async () => {
-    const worker = startWorker(["--pool", "e2e-missing-pool"]);
+    const worker = startWorker(["--pool", `e2e-missing-pool-${RUN}`]);
     expect(await worker.exited).toBe(1);
-    expect(worker.output()).toContain("work pool 'e2e-missing-pool' does not exist");
+    expect(worker.output()).toContain(`work pool 'e2e-missing-pool-${RUN}' does not exist`);
   });
 
   it("waits quietly while its pool is paused and runs the flow once it is resumed", async () => {
-    const pool = "e2e-paused";
+    const pool = `e2e-paused-${RUN}`;
     await api.call("createWorkPool", { body: { name: pool, type: "process", paused: true } });
     const deployment = await deploy(pool, "worker-greet", "greet", "paused");
     const created = await runDeployment(deployment.id);
