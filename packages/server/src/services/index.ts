@@ -20,7 +20,11 @@ export function backgroundServices(options: BackgroundServiceOptions): Backgroun
   const services: BackgroundService[] = [
     schedulerService,
     lateRunsService,
-    createZombieRunsService(options.zombieWindowSeconds),
+    // Checked six times per window (at most every 10 s), so a zombie is found within ~1.2 windows.
+    createZombieRunsService(
+      options.zombieWindowSeconds,
+      Math.min(10_000, Math.max(1000, (options.zombieWindowSeconds * 1000) / 6)),
+    ),
     cancellationCleanupService,
     leaseExpiryService,
   ];
