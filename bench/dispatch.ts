@@ -85,7 +85,10 @@ function startClaimer(pool: string, workerName: string) {
   const child = spawn(
     process.execPath,
     ["--conditions=@sluice/source", "--import", "tsx", join(root, "bench/claimer-process.ts")],
-    { env: { ...process.env, BENCH_POOL: pool, WORKER_NAME: workerName }, stdio: ["ignore", "pipe", "inherit"] },
+    {
+      env: { ...process.env, BENCH_POOL: pool, WORKER_NAME: workerName },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
   const lines = createInterface({ input: child.stdout });
   let onReady: () => void = () => undefined;
@@ -114,7 +117,10 @@ async function measureClaims() {
     Array.from({ length: 8 }, async () => {
       while (next < CLAIM_RUNS) {
         next += 1;
-        const run = await creator.call("createDeploymentFlowRun", { params: { id: deployment.id }, body: {} });
+        const run = await creator.call("createDeploymentFlowRun", {
+          params: { id: deployment.id },
+          body: {},
+        });
         ids.push(run.id);
       }
     }),
