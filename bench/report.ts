@@ -10,11 +10,41 @@ export interface TaskFigures {
   taskRunsRecordedCompleted: number;
 }
 
+interface CrashFigures {
+  detectionMs: number;
+  detectedAs: string | null;
+  recoveredMs: number;
+  finalState: string | null;
+  retriedOnOtherWorker: boolean;
+}
+
+export interface OrchestrationFigures {
+  latency: { runs: number; claimed: number; p50Ms: number; p95Ms: number; maxMs: number };
+  claims: {
+    workers: number;
+    runs: number;
+    claimedTwice: number;
+    lost: number;
+    completed: number;
+    perWorker: number[];
+    runsPerSecond: number;
+  };
+  starts: { runs: number; p50Ms: number; p95Ms: number; maxMs: number };
+  flowProcessKill: CrashFigures;
+  workerKill: CrashFigures & { zombieWindowSeconds: number };
+  scheduler: {
+    deployments: number;
+    first: { ms: number; runsCreated: number };
+    steady: { ms: number; runsCreated: number };
+  };
+}
+
 export interface DatabaseFigures {
   database: "postgres" | "pglite";
   tasks: TaskFigures[];
   emptyFlow: { calls: number; totalMs: number; msPerFlowRun: number; lastRunState: string | null };
   api: ThroughputResult[];
+  orchestration?: OrchestrationFigures;
 }
 
 export interface BenchReport {
@@ -42,6 +72,28 @@ function peerRows(peers: Record<string, unknown>[]): string[] {
     const err = typeof p.error === "string" ? ` (${p.error})` : "";
     return `| ${name}${err} | ${num(p.drain_jobs_per_s_db_confirmed)} | ${num(step)} | ${num(lat.p50_ms)} | ${num(lat.p95_ms)} |`;
   });
+}
+
+const CLAIM_TARGET_MS = 5;
+const START_TARGET_MS = 500;
+
+/** Dispatch, claims, the scheduler and crash detection, per database. */
+function renderOrchestration(databases: DatabaseFigures[]): string[] {
+  const out: string[] = ["### Orchestration loop: dispatch, claims, scheduler, crashes", ""];
+  out.push("| database | figure | value | target |", "|---|---|---|---|");
+  for (const d of databases) {
+    const o = d.orchestration!;
+    const db = d.database;
+    out.push(
+      `| ${db} | create run → worker's claim (long-poll), ${o.latency.runs} runs | p50 ${o.latency.p50Ms} ms, p95 ${o.latency.p95Ms} ms (${o.latency.claimed} claimed) | p50 ≤ ${CLAIM_TARGET_MS} (${mark(o.latency.p50Ms, CLAIM_TARGET_MS)}) |`,
+      `| ${db} | create run → first line of user code (real worker, child process), ${o.starts.runs} runs | p50 ${o.starts.p50Ms} ms, p95 ${o.starts.p95Ms} ms | p50 ≤ ${START_TARGET_MS} (${mark(o.starts.p50Ms, START_TARGET_MS)}) |`,
+      `| ${db} | ${o.claims.workers} claiming workers, ${o.claims.runs} instant runs | ${o.claims.runsPerSecond} runs/s; claimed twice ${o.claims.claimedTwice}, lost ${o.claims.lost}, completed ${o.claims.completed} (per worker ${o.claims.perWorker.join("/")}) | 0 twice, 0 lost |`,
+      `| ${db} | scheduler, ${o.scheduler.deployments} deployments with a one-minute cron | first pass ${o.scheduler.first.ms} ms (${o.scheduler.first.runsCreated} runs); a minute later ${o.scheduler.steady.ms} ms (${o.scheduler.steady.runsCreated} runs) | – |`,
+      `| ${db} | kill -9 of a flow-run process | found in ${o.flowProcessKill.detectionMs} ms (${o.flowProcessKill.detectedAs ?? "?"}); retry ${o.flowProcessKill.finalState ?? "?"} after ${o.flowProcessKill.recoveredMs} ms | crash retried |`,
+      `| ${db} | kill -9 of a worker and its flow-run process (zombie window ${o.workerKill.zombieWindowSeconds} s) | found in ${o.workerKill.detectionMs} ms (${o.workerKill.detectedAs ?? "?"}); retry ${o.workerKill.finalState ?? "?"} on ${o.workerKill.retriedOnOtherWorker ? "the other" : "the same"} worker after ${o.workerKill.recoveredMs} ms | within the window |`,
+    );
+  }
+  return out;
 }
 
 /** The generated block: what ran, on what, and every figure beside its target. */
@@ -72,6 +124,8 @@ export function renderReport(r: BenchReport): string {
       );
     }
   }
+  const withLoop = r.databases.filter((d) => d.orchestration);
+  if (withLoop.length > 0) out.push("", ...renderOrchestration(withLoop));
   if (r.peers.length > 0) {
     out.push("", "### Peers, same run, same PostgreSQL", "");
     out.push(
@@ -83,8 +137,12 @@ export function renderReport(r: BenchReport): string {
     const seq = pg?.tasks.find((t) => t.mode === "sequential");
     if (pg && seq) {
       const flowsPerS = Math.round(1000 / pg.emptyFlow.msPerFlowRun);
+      const o = pg.orchestration;
+      const drain = o
+        ? `${o.claims.runsPerSecond} deployment runs/s claimed and completed by ${o.claims.workers} workers; ${flowsPerS} empty flow runs/s in process`
+        : `${flowsPerS} empty flow runs/s, sequential, one client`;
       out.push(
-        `| Sluice (PostgreSQL) | ${flowsPerS} empty flow runs/s, sequential, one client | ${seq.overheadMsPerTask} | – | – |`,
+        `| Sluice (PostgreSQL) | ${drain} | ${seq.overheadMsPerTask} | ${o ? `${o.latency.p50Ms} (claim)` : "–"} | ${o ? `${o.latency.p95Ms} (claim)` : "–"} |`,
       );
     }
   }

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { measureApi, type ThroughputResult } from "./api-throughput.js";
-import { renderReport, type BenchReport, type DatabaseFigures } from "./report.js";
+import { renderReport, type BenchReport, type DatabaseFigures, type OrchestrationFigures } from "./report.js";
 
 const root = resolve(import.meta.dirname, "..");
 const args = new Set(process.argv.slice(2));
@@ -23,6 +23,7 @@ const quick = args.has("--quick");
 const only = [...args].find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const PG_BASE = process.env.PGURL_BASE ?? "postgres://postgres@127.0.0.1:5432";
 const nodeArgs = ["--conditions=@sluice/source", "--import", "tsx"];
+const ZOMBIE_WINDOW = 10;
 
 function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...nodeArgs, join(root, "bench/server-process.ts")], {
@@ -70,7 +71,8 @@ async function measureDatabase(kind: "postgres" | "pglite"): Promise<DatabaseFig
       ? { SLUICE_DATABASE_URL: `${PG_BASE}/${dbName}`, SLUICE_HOME: dir }
       : { SLUICE_DATABASE_URL: "", SLUICE_HOME: dir, BENCH_PGLITE_DIR: join(dir, "db") };
   if (kind === "postgres") psql(`create database ${dbName}`);
-  const server = await startServer(env);
+  // A short zombie window, so the worker-kill figure takes seconds (the default is 90 s).
+  const server = await startServer({ ...env, SLUICE_ZOMBIE_WINDOW_SECONDS: String(ZOMBIE_WINDOW) });
   try {
     console.error(`[bench] ${kind}: server at ${server.url}; measuring the SDK`);
     const sdkOut = await runNode("bench/sdk-overhead.ts", {
@@ -82,9 +84,51 @@ async function measureDatabase(kind: "postgres" | "pglite"): Promise<DatabaseFig
     const sdk = JSON.parse(sdkOut.trim().split("\n").pop()!) as Omit<DatabaseFigures, "database" | "api">;
     console.error(`[bench] ${kind}: API throughput`);
     const api: ThroughputResult[] = await measureApi(server.url, quick ? 3 : 10);
-    return { database: kind, ...sdk, api };
+    console.error(`[bench] ${kind}: dispatch and claims`);
+    const dispatchOut = await runNode("bench/dispatch.ts", {
+      ...env,
+      SLUICE_API_URL: server.url,
+      RUNS: quick ? "50" : "200",
+      CLAIM_RUNS: quick ? "400" : "2000",
+    });
+    console.error(`[bench] ${kind}: real workers: start to user code, kill -9`);
+    const workerOut = await runNode("bench/worker-dispatch.ts", {
+      ...env,
+      SLUICE_API_URL: server.url,
+      STARTS: quick ? "5" : "20",
+      ZOMBIE_WINDOW: String(ZOMBIE_WINDOW),
+    });
+    const orchestration = {
+      ...(lastJson(dispatchOut) as Pick<OrchestrationFigures, "latency" | "claims">),
+      ...(lastJson(workerOut) as Pick<OrchestrationFigures, "starts" | "flowProcessKill" | "workerKill">),
+      scheduler: await measureScheduler(kind, quick),
+    };
+    return { database: kind, ...sdk, api, orchestration };
   } finally {
     await server.stop();
+    if (kind === "postgres") psql(`drop database if exists ${dbName} with (force)`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function lastJson(output: string): unknown {
+  return JSON.parse(output.trim().split("\n").pop() ?? "null");
+}
+
+/** The scheduler's pass, in its own process and database (it creates tens of thousands of runs). */
+async function measureScheduler(kind: "postgres" | "pglite", quickRun: boolean) {
+  console.error(`[bench] ${kind}: scheduler pass`);
+  const dbName = `sluice_bench_sched_${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), "sluice-bench-sched-"));
+  if (kind === "postgres") psql(`create database ${dbName}`);
+  try {
+    const out = await runNode("bench/scheduler.ts", {
+      SLUICE_DATABASE_URL: kind === "postgres" ? `${PG_BASE}/${dbName}` : "",
+      BENCH_PGLITE_DIR: join(dir, "db"),
+      DEPLOYMENTS: quickRun ? "200" : "1000",
+    });
+    return lastJson(out) as OrchestrationFigures["scheduler"];
+  } finally {
     if (kind === "postgres") psql(`drop database if exists ${dbName} with (force)`);
     rmSync(dir, { recursive: true, force: true });
   }
@@ -115,6 +159,15 @@ const report: BenchReport = {
   databases: [],
   peers: [],
 };
+// The worker benchmark runs the built CLI, as users do: bring dist/ up to date with the source.
+execFileSync(
+  process.execPath,
+  [join(root, "node_modules/typescript/bin/tsc"), "-b", "packages/cli/tsconfig.build.json"],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 for (const kind of ["postgres", "pglite"] as const) {
   if (!only || only === kind) report.databases.push(await measureDatabase(kind));
 }
