@@ -56,7 +56,47 @@ async function loadDeploymentFlow(api: SluiceClient, runId: string, deploymentId
   }
 }
 
-/** `sluice flow-run execute [id]`: what a worker's job runs. */
+/**
+ * Executes a deployment's flow run in this process and returns the exit code: 0 only when it
+ * ends COMPLETED. `rawId` defaults to SLUICE_FLOW_RUN_ID.
+ */
+export async function executeDeploymentFlowRun(rawId: string | undefined): Promise<number> {
+  const given = rawId ?? process.env.SLUICE_FLOW_RUN_ID;
+  if (!given) throw new UsageError("name the flow run to execute (or set SLUICE_FLOW_RUN_ID)");
+  const id = requireId(given, "flow run");
+  // Loaded while the run is read: the target is under 500 ms from claim to the flow's first line.
+  const sdkLoading = import("@sluice/sdk");
+  const loaderReady = ensureTypeScriptLoader();
+  const url = apiUrl();
+  const api = createClient({ baseUrl: url, apiKey: process.env.SLUICE_API_KEY || undefined });
+  const run = await api.readFlowRun(id);
+  if (!run.deploymentId) {
+    throw new CliError(
+      `flow run ${id} was not made by a deployment; only deployment runs can be executed (use \`sluice run\` for a file)`,
+    );
+  }
+  await loaderReady;
+  const flow = await loadDeploymentFlow(api, id, run.deploymentId);
+  const sdk = await sdkLoading;
+  sdk.configureSdk({ apiUrl: url });
+  let outcome: Awaited<ReturnType<typeof sdk.runFlow>>;
+  try {
+    outcome = await sdk.runFlow(flow as Flow<Record<string, unknown>, unknown>, run.parameters, {
+      flowRunId: id,
+    });
+  } catch (error) {
+    // The run never started (invalid parameters, a rejected transition): say why on the run.
+    if (error instanceof sdk.ParameterValidationError) {
+      return failRun(api, id, `invalid parameters: ${describeError(error)}`, error);
+    }
+    throw error;
+  } finally {
+    await sdk.closeSdk();
+  }
+  return outcome.state.type === "COMPLETED" ? EXIT_OK : EXIT_FAILURE;
+}
+
+/** `sluice flow-run execute [id]`: what a worker's job runs (workers use the lean flow-run-execute-main entry). */
 export function registerFlowRunExecuteCommand(group: Command): void {
   group
     .command("execute [id]")
@@ -64,38 +104,6 @@ export function registerFlowRunExecuteCommand(group: Command): void {
       "Execute a deployment's flow run (what workers run): load its entrypoint and run the flow in this process",
     )
     .action(async (rawId: string | undefined) => {
-      const given = rawId ?? process.env.SLUICE_FLOW_RUN_ID;
-      if (!given) throw new UsageError("name the flow run to execute (or set SLUICE_FLOW_RUN_ID)");
-      const id = requireId(given, "flow run");
-      // Loaded while the run is read: the target is under 500 ms from claim to the flow's first line.
-      const sdkLoading = import("@sluice/sdk");
-      const loaderReady = ensureTypeScriptLoader();
-      const url = apiUrl();
-      const api = createClient({ baseUrl: url, apiKey: process.env.SLUICE_API_KEY || undefined });
-      const run = await api.readFlowRun(id);
-      if (!run.deploymentId) {
-        throw new CliError(
-          `flow run ${id} was not made by a deployment; only deployment runs can be executed (use \`sluice run\` for a file)`,
-        );
-      }
-      await loaderReady;
-      const flow = await loadDeploymentFlow(api, id, run.deploymentId);
-      const sdk = await sdkLoading;
-      sdk.configureSdk({ apiUrl: url });
-      let outcome: Awaited<ReturnType<typeof sdk.runFlow>>;
-      try {
-        outcome = await sdk.runFlow(flow as Flow<Record<string, unknown>, unknown>, run.parameters, {
-          flowRunId: id,
-        });
-      } catch (error) {
-        // The run never started (invalid parameters, a rejected transition): say why on the run.
-        if (error instanceof sdk.ParameterValidationError) {
-          return failRun(api, id, `invalid parameters: ${describeError(error)}`, error);
-        }
-        throw error;
-      } finally {
-        await sdk.closeSdk();
-      }
-      process.exitCode = outcome.state.type === "COMPLETED" ? EXIT_OK : EXIT_FAILURE;
+      process.exitCode = await executeDeploymentFlowRun(rawId);
     });
 }

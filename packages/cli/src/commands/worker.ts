@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { WorkPoolType } from "@sluice/contracts";
 import { cliVersion } from "../cli-version.js";
@@ -21,15 +22,15 @@ interface WorkerStartOptions {
 const POOL_TYPES = ["process", "docker", "kubernetes"] as const;
 
 /**
- * The argv that runs `sluice flow-run execute` with this very CLI: the same node, the same flags
- * (such as the TypeScript loader in development) and the same entry script. Debugger flags are
- * left out, so runs do not fight over the inspector port.
+ * The argv that executes a flow run with this very CLI: the same node and flags (such as the
+ * TypeScript loader in development) running the CLI's lean `flow-run execute` entry, which skips
+ * loading every other command. Debugger flags are left out, so runs do not fight over a port.
  */
 export function flowRunCommandOfThisCli(): string[] {
-  const entry = process.argv[1];
-  if (!entry) throw new CliError("cannot tell this CLI's entry script (process.argv[1] is empty)");
+  const source = import.meta.url.endsWith(".ts");
+  const entry = fileURLToPath(new URL(`../flow-run-execute-main.${source ? "ts" : "js"}`, import.meta.url));
   const flags = process.execArgv.filter((flag) => !/^--inspect|^--debug/.test(flag));
-  return [process.execPath, ...flags, entry, "flow-run", "execute"];
+  return [process.execPath, ...flags, entry];
 }
 
 function numberOption(name: string, min: number, integer = false): (value: string) => number {

@@ -3,7 +3,7 @@
  * the start of the `sluice flow-run execute` child process (the issue's target: p50 at most 500 ms).
  *
  *   npm run build   # the child runs the built CLI, as an installed `sluice` does
- *   node --conditions=@sluice/source --import tsx packages/worker/src/testing/measure-flow-run-startup.ts [dist|src] [runs]
+ *   node --conditions=@sluice/source --import tsx packages/worker/src/testing/measure-flow-run-startup.ts [dist|cli|src] [runs]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -13,13 +13,22 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "@sluice/client";
 import { startWorkerTestServer } from "./test-server.js";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const mode = process.argv[2] === "src" ? "src" : "dist";
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const mode = process.argv[2] ?? "dist";
 const runs = Number(process.argv[3] ?? 21);
-const cli =
-  mode === "dist"
-    ? [join(root, "packages/cli/bin/sluice.js")]
-    : ["--conditions=@sluice/source", "--import", "tsx", join(root, "packages/cli/src/main.ts")];
+/** dist: the lean entry a process worker launches; cli: the full `sluice flow-run execute`; src: the lean entry from source. */
+const commands: Record<string, string[]> = {
+  dist: [join(root, "packages/cli/dist/flow-run-execute-main.js")],
+  cli: [join(root, "packages/cli/bin/sluice.js"), "flow-run", "execute"],
+  src: [
+    "--conditions=@sluice/source",
+    "--import",
+    "tsx",
+    join(root, "packages/cli/src/flow-run-execute-main.ts"),
+  ],
+};
+const cli = commands[mode];
+if (!cli) throw new Error(`unknown mode ${mode}: expected ${Object.keys(commands).join(", ")}`);
 
 const server = await startWorkerTestServer();
 const api = createClient({ baseUrl: server.url });
@@ -44,16 +53,20 @@ for (let i = 0; i < runs; i++) {
   });
   if (claim.runs[0]?.flowRun.id !== run.id) throw new Error("the claim did not return the new run");
   const claimedAt = performance.now();
-  const child = spawn(process.execPath, [...cli, "flow-run", "execute", run.id], {
+  const child = spawn(process.execPath, [...cli, run.id], {
     env: { ...process.env, SLUICE_API_URL: server.url, SLUICE_HOME: home },
-    stdio: ["ignore", "pipe", "ignore"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  child.stderr?.resume();
   // The fixture's first statement after an await prints this line.
   times.push(
-    await new Promise<number>((resolve) => {
+    await new Promise<number>((resolve, reject) => {
       child.stdout.on("data", (chunk: Buffer) => {
         if (chunk.toString().includes("plain stdout")) resolve(performance.now() - claimedAt);
       });
+      child.once("exit", (code) =>
+        reject(new Error(`flow-run execute exited with ${code} before the flow ran`)),
+      );
     }),
   );
   await new Promise((resolve) => child.once("exit", resolve));
