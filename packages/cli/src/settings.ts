@@ -73,6 +73,21 @@ export const SETTINGS: readonly SettingDef[] = [
     description: "Most tasks running at once in a flow run",
     fallback: "64",
   },
+  {
+    name: "SLUICE_HEARTBEAT_SECONDS",
+    description: "Seconds between a flow run's heartbeats",
+    fallback: "5",
+  },
+  {
+    name: "SLUICE_SERVICES_ENABLED",
+    description: "Run the server's background services (scheduler, late and zombie runs, ...)",
+    fallback: "true",
+  },
+  {
+    name: "SLUICE_ZOMBIE_WINDOW_SECONDS",
+    description: "Seconds without heartbeats before a RUNNING flow run is CRASHED",
+    fallback: "90",
+  },
 ];
 
 /** Where a value came from. */
