@@ -4,26 +4,15 @@
  */
 import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "./support/free-port.js";
 import { createClient } from "@sluice/client";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ["--conditions=@sluice/source", "--import", "tsx", join(ROOT, "packages/cli/src/main.ts")];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function runCli(args: string[], env: Record<string, string>, cwd: string) {
   return new Promise<{ code: number | null; output: string }>((resolve) => {
