@@ -156,6 +156,26 @@ describe("the orchestration loop (server, deploy, workers, flow-run processes)",
     expect(watched.output).toMatch(/Completed/);
   }, 60_000);
 
+  it("starts a run claimed ahead of time (prefetch) at its scheduled time, not before", async () => {
+    const deployment = await client.call("readDeploymentByName", {
+      params: { flowName: "e2e-hello", name: "hello" },
+    });
+    const scheduledTime = new Date(Date.now() + 3000).toISOString();
+    const flowRun = await client.call("createDeploymentFlowRun", {
+      params: { id: deployment.id },
+      body: { parameters: { n: 2 }, state: { type: "SCHEDULED", details: { scheduledTime } } },
+    });
+    const pending = await waitFor("the claim", async () => {
+      const r = await readRun(flowRun.id);
+      return r.stateType === "PENDING" || r.stateType === "RUNNING" ? r : undefined;
+    });
+    expect(Date.parse(pending.updatedAt)).toBeLessThan(Date.parse(scheduledTime));
+    expect((await terminal(flowRun.id)).stateType).toBe("COMPLETED");
+    const states = await client.call("readFlowRunStates", { params: { id: flowRun.id } });
+    const running = states.find((s) => s.type === "RUNNING");
+    expect(Date.parse(running?.timestamp ?? "")).toBeGreaterThanOrEqual(Date.parse(scheduledTime));
+  }, 60_000);
+
   it("refuses a run whose parameters break the flow's schema, naming the field", async () => {
     const refused = await run(["deployment", "run", "e2e-hello/hello", "--param", "n=-1"], env, project);
     expect(refused.code).not.toBe(0);

@@ -133,7 +133,17 @@ describe("copy-scheduled-time and wait-for-scheduled-time", () => {
     const decision = waitForScheduledTime(
       ctx(state("SCHEDULED", { details: { scheduledTime: future } }), state("RUNNING")),
     );
-    expect(decision).toMatchObject({ kind: "wait", retryAfterSeconds: 91 });
+    expect(decision).toMatchObject({ kind: "wait", retryAfterSeconds: 90.5 });
+  });
+  it("makes a run a worker claimed ahead of time wait until it is due", () => {
+    const decision = waitForScheduledTime(
+      ctx(state("PENDING", { details: { scheduledTime: future } }), state("RUNNING")),
+    );
+    expect(decision).toMatchObject({ kind: "wait", retryAfterSeconds: 90.5 });
+    const due = new Date(NOW.getTime() - 1).toISOString();
+    expect(
+      waitForScheduledTime(ctx(state("PENDING", { details: { scheduledTime: due } }), state("RUNNING"))).kind,
+    ).toBe("accept");
   });
   it("lets a due run start", () => {
     const past = new Date(NOW.getTime() - 1000).toISOString();
