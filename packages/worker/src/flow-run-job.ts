@@ -109,7 +109,15 @@ export class FlowRunJob {
       return this.propose({ type: "CRASHED", message });
     }
     this.launched = launched;
-    logger.info(`flow run ${this.label} started (${launcher.type} ${launched.infrastructureId})`);
+    const where = `${launcher.type} ${launched.infrastructureId}`;
+    const { start } = launched;
+    logger.info(
+      start === undefined
+        ? `flow run ${this.label} started (${where})`
+        : start.warm
+          ? `flow run ${this.label} started warm (${where})`
+          : `flow run ${this.label} started cold (${where}): ${start.reason}`,
+    );
     if (this.cancelRequested) this.stopLaunched(launched);
     void client
       .call("updateFlowRun", {

@@ -33,6 +33,7 @@ export {
   FLOW_RUN_ID_LABEL,
   type JobExit,
   type JobRequest,
+  type JobStart,
   type LaunchedJob,
   type Launcher,
   type OutputSink,
@@ -40,6 +41,7 @@ export {
 } from "./infrastructure/launcher.js";
 export { createLauncher, type LauncherOptions } from "./infrastructure/launchers.js";
 export { createProcessLauncher, type ProcessLauncherOptions } from "./infrastructure/process-launcher.js";
+export { WARM_SPARE_FLAG, type WarmHandoff } from "./infrastructure/warm-spare.js";
 export { createDockerLauncher, type DockerLauncherOptions } from "./infrastructure/docker-launcher.js";
 export { buildContainerCreateOptions, type ContainerCreateOptions } from "./infrastructure/docker-spec.js";
 export {

@@ -30,6 +30,12 @@ export interface WorkerOptions {
   claimWaitMs?: number | undefined;
   /** Seconds between SIGTERM and SIGKILL when a run is cancelled (default 10). */
   cancelGraceSeconds?: number | undefined;
+  /**
+   * Process pools: keep one flow-run process started and waiting, and hand it the next run that uses
+   * the default command, which saves starting node and loading the CLI (default true; never with
+   * runOnce, which claims once).
+   */
+  warmStart?: boolean | undefined;
   /** How each pool type launches jobs; `process.flowRunCommand` is the CLI's own entry. */
   launchers: LauncherOptions;
   /** A launcher to use instead of the pool type's (tests of other infrastructure). */
@@ -50,6 +56,7 @@ export type ResolvedWorkerOptions = Required<
     | "heartbeatSeconds"
     | "claimWaitMs"
     | "cancelGraceSeconds"
+    | "warmStart"
     | "version"
   >
 > &
@@ -77,6 +84,7 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     heartbeatSeconds: options.heartbeatSeconds ?? 10,
     claimWaitMs: options.claimWaitMs ?? 20_000,
     cancelGraceSeconds: options.cancelGraceSeconds ?? 10,
+    warmStart: options.warmStart ?? true,
     version: options.version ?? "0.0.0",
   };
 }

@@ -42,6 +42,8 @@ async function startWorker(options: Partial<WorkerOptions> & { pool: string }) {
   const worker = createWorker({
     apiUrl: server.url,
     launchers: { process: { flowRunCommand: ["false"] } },
+    // These runs set their own command: a spare of the default one would only be in the way.
+    warmStart: false,
     logger,
     ...options,
   });
@@ -132,7 +134,7 @@ describe("the worker", () => {
       "setTimeout(() => process.exit(0), 2500)",
     );
     await until("the job to start", () =>
-      lines.some((l) => l.includes("started (process")) ? true : undefined,
+      lines.some((l) => l.includes("started cold (process")) ? true : undefined,
     );
     await proxy.close();
     await until("the outage to be noticed", () =>

@@ -51,6 +51,7 @@ class PoolWorker implements Worker {
   private wake: () => void = () => undefined;
   private pausedLogged = false;
   private quickEmptyAnswers = 0;
+  private launcher: Launcher | undefined;
 
   constructor(private readonly options: ResolvedWorkerOptions) {
     this.name = options.name;
@@ -84,6 +85,7 @@ class PoolWorker implements Worker {
       `stopping: no new flow runs are claimed; waiting for ${this.jobs.size} running flow run(s) to finish`,
     );
     this.stopController.abort(new Error("the worker is stopping"));
+    this.launcher?.close?.();
     this.wake();
   }
 
@@ -94,7 +96,7 @@ class PoolWorker implements Worker {
   async run(): Promise<void> {
     const pool = await this.ensurePool();
     if (!pool) return; // stopped before the server was reached
-    const launcher = this.options.launcher ?? createLauncher(pool.type, this.options.launchers);
+    const launcher = this.createLauncher(pool);
     this.logger.info(
       `worker '${this.name}' serving ${pool.type} pool '${pool.name}'` +
         (this.options.queues?.length ? ` (queues ${this.options.queues.join(", ")})` : "") +
@@ -111,8 +113,25 @@ class PoolWorker implements Worker {
       await Promise.all([...this.jobs.values()].map((job) => job.done));
     } finally {
       stopHeartbeat();
+      launcher.close?.();
     }
     this.logger.info(`worker '${this.name}' stopped`);
+  }
+
+  private createLauncher(pool: WorkPool): Launcher {
+    const { launchers, warmStart, runOnce } = this.options;
+    const launcher =
+      this.options.launcher ??
+      createLauncher(pool.type, {
+        ...launchers,
+        process: {
+          ...launchers.process,
+          warmStart: warmStart && !runOnce,
+          onWarning: (message) => this.logger.warn(message),
+        },
+      });
+    this.launcher = launcher;
+    return launcher;
   }
 
   /** Reads (or creates) the pool, retrying while the server is unreachable; undefined once stopped. */

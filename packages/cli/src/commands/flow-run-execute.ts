@@ -7,6 +7,82 @@ import { apiUrl } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, UsageError, describeError } from "../errors.js";
 import { ensureTypeScriptLoader, findFlowExport, importFlowFile, parseFlowTarget } from "../flow-file.js";
 import { requireId } from "../params.js";
+import { loadDotEnv } from "../settings.js";
+
+/**
+ * The argument that makes this command a worker's warm spare (the worker's WARM_SPARE_FLAG, in
+ * @sluice/worker's warm-spare.ts, which this entry does not import: it would load the launchers).
+ */
+export const WARM_SPARE_FLAG = "--warm-spare";
+
+/** The line a worker writes on a spare's stdin (its WarmHandoff). */
+interface WarmHandoff {
+  flowRunId: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+function parseHandoff(line: string): WarmHandoff {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new CliError(`invalid warm handoff from the worker: not JSON (${describeError(error)})`);
+  }
+  const { flowRunId, cwd, env } = (value ?? {}) as Partial<Record<keyof WarmHandoff, unknown>>;
+  const bad =
+    typeof flowRunId !== "string"
+      ? "flowRunId"
+      : typeof cwd !== "string"
+        ? "cwd"
+        : typeof env !== "object" || env === null || Object.values(env).some((v) => typeof v !== "string")
+          ? "env"
+          : undefined;
+  if (bad) throw new CliError(`invalid warm handoff from the worker: field ${bad}`);
+  return { flowRunId: flowRunId as string, cwd: cwd as string, env: env as Record<string, string> };
+}
+
+/** The first line of `input`; undefined when it ends first. stdin is closed afterwards either way. */
+function readFirstLine(input: NodeJS.ReadStream): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const settle = (finish: () => void) => {
+      input.off("data", onData).off("end", onEnd).off("error", onError);
+      input.destroy();
+      finish();
+    };
+    const onData = (chunk: string) => {
+      text += chunk;
+      const newline = text.indexOf("\n");
+      if (newline >= 0) settle(() => resolve(text.slice(0, newline)));
+    };
+    // A partial line means the worker died while writing: there is no run.
+    const onEnd = () => settle(() => resolve(undefined));
+    const onError = (error: Error) => settle(() => reject(error));
+    input.setEncoding("utf8");
+    input.on("data", onData).on("end", onEnd).on("error", onError);
+  });
+}
+
+/**
+ * Waits as a worker's warm spare: loads the TypeScript loader and the SDK, then reads its run from
+ * stdin. Until then it holds nothing of any run; once handed one it takes the job's working
+ * directory and environment (then its .env), as a process started for the run would have. Returns
+ * the run's id, or undefined when stdin closed first (the worker stopped or died).
+ */
+export async function awaitWarmHandoff(): Promise<string | undefined> {
+  // Any failure here comes back when executeDeploymentFlowRun makes the same calls, with the run's
+  // id known, and is reported there.
+  void Promise.all([ensureTypeScriptLoader(), import("@sluice/sdk")]).catch(() => undefined);
+  const line = await readFirstLine(process.stdin);
+  if (line === undefined) return undefined;
+  const handoff = parseHandoff(line);
+  process.chdir(handoff.cwd);
+  Object.assign(process.env, handoff.env);
+  process.argv.splice(2, process.argv.length, handoff.flowRunId);
+  loadDotEnv();
+  return handoff.flowRunId;
+}
 
 /**
  * The file of a deployment's entrypoint, resolved against the deployment's path and confined to it:
@@ -98,12 +174,20 @@ export async function executeDeploymentFlowRun(rawId: string | undefined): Promi
 
 /** `sluice flow-run execute [id]`: what a worker's job runs (workers use the lean flow-run-execute-main entry). */
 export function registerFlowRunExecuteCommand(group: Command): void {
-  group
+  const command = group
     .command("execute [id]")
     .description(
       "Execute a deployment's flow run (what workers run): load its entrypoint and run the flow in this process",
-    )
-    .action(async (rawId: string | undefined) => {
-      process.exitCode = await executeDeploymentFlowRun(rawId);
-    });
+    );
+  // Workers start the command this way; it is not for people.
+  command.addOption(
+    command
+      .createOption(WARM_SPARE_FLAG, "wait for the run's id on stdin, as a worker's warm spare")
+      .hideHelp(),
+  );
+  command.action(async (rawId: string | undefined, opts: { warmSpare?: boolean }) => {
+    const id = opts.warmSpare ? await awaitWarmHandoff() : rawId;
+    if (opts.warmSpare && id === undefined) return;
+    process.exitCode = await executeDeploymentFlowRun(id);
+  });
 }

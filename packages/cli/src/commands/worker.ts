@@ -17,6 +17,7 @@ interface WorkerStartOptions {
   runOnce?: boolean;
   prefetchSeconds: number;
   cancelGraceSeconds: number;
+  warmStart: boolean;
 }
 
 const POOL_TYPES = ["process", "docker", "kubernetes"] as const;
@@ -86,6 +87,10 @@ export function registerWorkerCommands(program: Command): void {
       numberOption("--cancel-grace-seconds", 0),
       10,
     )
+    .option(
+      "--no-warm-start",
+      "start every flow run's process when it is claimed (default: process pools keep one started and waiting)",
+    )
     .action(async (opts: WorkerStartOptions) => {
       const { createWorker, startHealthcheck, WorkPoolNotFoundError } = await import("@sluice/worker");
       const worker = createWorker({
@@ -99,6 +104,7 @@ export function registerWorkerCommands(program: Command): void {
         runOnce: opts.runOnce ?? false,
         prefetchSeconds: opts.prefetchSeconds,
         cancelGraceSeconds: opts.cancelGraceSeconds,
+        warmStart: opts.warmStart,
         launchers: { process: { flowRunCommand: flowRunCommandOfThisCli() } },
         version: cliVersion(),
       });

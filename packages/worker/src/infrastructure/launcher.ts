@@ -32,6 +32,9 @@ export interface JobExit {
   signal: string | null;
 }
 
+/** How a process job started: handed to a warm spare, or spawned for the run (and why). */
+export type JobStart = { warm: true } | { warm: false; reason: string };
+
 /** A job that started. */
 export interface LaunchedJob {
   /** Where it runs: a pid, a container id, `namespace/job-name`. Recorded on the flow run. */
@@ -40,6 +43,8 @@ export interface LaunchedJob {
   readonly exited: Promise<JobExit>;
   /** Sends a signal (SIGTERM asks it to stop; SIGKILL stops it at once). */
   signal(signal: NodeJS.Signals): Promise<void>;
+  /** Process jobs: warm or cold. */
+  readonly start?: JobStart;
 }
 
 /** Starts jobs on one kind of infrastructure: one implementation per work-pool type. */
@@ -49,6 +54,8 @@ export interface Launcher {
   defaultCommand(flowRunId: string): string[];
   /** Starts the job; rejects when it cannot start (bad configuration, missing image, no cluster). */
   launch(request: JobRequest, output: OutputSink): Promise<LaunchedJob>;
+  /** Lets go of what the launcher keeps ready (the process launcher's warm spare); jobs keep running. */
+  close?(): void;
 }
 
 /** The label every launcher puts on its infrastructure, so a run's job can be found again. */

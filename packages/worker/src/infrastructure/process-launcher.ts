@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { isAbsolute, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { parseJobConfiguration } from "../job-configuration.js";
-import type { JobExit, LaunchedJob, Launcher, OutputSink } from "./launcher.js";
+import { launchedProcess, spawnWatched, whenSpawned } from "./child-process.js";
+import type { Launcher } from "./launcher.js";
+import { WarmSpares } from "./warm-spare.js";
 
 /** Options of the process launcher. */
 export interface ProcessLauncherOptions {
@@ -13,10 +13,15 @@ export interface ProcessLauncherOptions {
   flowRunCommand: readonly string[];
   /** The worker's own directory, the last default of a job's working directory (default process.cwd()). */
   cwd?: string;
+  /**
+   * Keep one flow-run process started and waiting (`flowRunCommand --warm-spare`), and hand it the
+   * next run whose job uses the default command (default false; the worker turns it on). It starts
+   * when the launcher is created; close() stops it.
+   */
+  warmStart?: boolean;
+  /** Told why warm start could not be used (default: ignored). */
+  onWarning?: (message: string) => void;
 }
-
-/** How long to wait for output to drain after the process exited (children may hold the pipes). */
-const DRAIN_MS = 2000;
 
 /** The directory a job runs in: its workingDir, else the deployment's path, else the worker's. */
 export function processWorkingDir(
@@ -32,70 +37,37 @@ export function processWorkingDir(
 /** Runs each flow run as a child process of the worker, in its own process group. */
 export function createProcessLauncher(options: ProcessLauncherOptions): Launcher {
   const workerCwd = options.cwd ?? process.cwd();
+  const defaultCommand = (flowRunId: string) => [...options.flowRunCommand, flowRunId];
+  const spares = options.warmStart
+    ? new WarmSpares(options.flowRunCommand, options.onWarning ?? (() => undefined))
+    : undefined;
+  spares?.prepare(workerCwd);
   return {
     type: "process",
-    defaultCommand: (flowRunId) => [...options.flowRunCommand, flowRunId],
+    defaultCommand,
     async launch(request, output) {
       const config = parseJobConfiguration("process", request.configuration);
       const cwd = processWorkingDir(config.workingDir, request.deploymentPath, workerCwd);
-      const [file, ...args] = request.command;
-      if (file === undefined) throw new Error("the job's command is empty");
-      const child = spawn(file, args, {
-        cwd,
-        env: { ...process.env, ...request.env },
-        // Its own process group, so cancellation reaches the processes it starts, and so a Ctrl-C
-        // in the worker's terminal does not interrupt runs the worker lets finish.
-        detached: process.platform !== "win32",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      await new Promise<void>((ok, fail) => {
-        child.once("spawn", ok);
-        child.once("error", (error) => fail(new Error(`cannot start ${file} in ${cwd}: ${error.message}`)));
-      });
-      return launchedProcess(child, output);
-    },
-  };
-}
-
-function launchedProcess(child: ChildProcess, output: OutputSink): LaunchedJob {
-  const pid = child.pid as number;
-  const drained = [pipeLines(child.stdout, "stdout", output), pipeLines(child.stderr, "stderr", output)];
-  const exited = new Promise<JobExit>((resolveExit) => {
-    child.once("exit", (code, signal) => {
-      const result = { exitCode: code, signal };
-      const timer = setTimeout(() => resolveExit(result), DRAIN_MS);
-      void Promise.all(drained).then(() => {
-        clearTimeout(timer);
-        resolveExit(result);
-      });
-    });
-  });
-  let ended = false;
-  void exited.then(() => (ended = true));
-  return {
-    infrastructureId: String(pid),
-    exited,
-    signal(signal) {
-      if (ended) return Promise.resolve();
-      try {
-        if (process.platform === "win32") child.kill(signal);
-        else process.kill(-pid, signal);
-      } catch (error) {
-        // ESRCH: the group is already gone, which is what the signal was for.
-        if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+      const id = request.flowRun.id;
+      const usesDefault = sameArgv(request.command, defaultCommand(id));
+      const taken = !spares
+        ? { reason: "warm start is off" }
+        : usesDefault
+          ? spares.take({ flowRunId: id, cwd, env: request.env })
+          : { reason: "its job sets its own command" };
+      if ("process" in taken) {
+        taken.process.setOutput(output);
+        return launchedProcess(taken.process, { warm: true });
       }
-      return Promise.resolve();
+      const watched = spawnWatched(request.command, cwd, { ...process.env, ...request.env }, "ignore");
+      watched.setOutput(output);
+      await whenSpawned(watched, request.command[0] ?? "", cwd);
+      return launchedProcess(watched, { warm: false, reason: taken.reason });
     },
+    close: () => spares?.close(),
   };
 }
 
-function pipeLines(
-  stream: NodeJS.ReadableStream | null,
-  name: "stdout" | "stderr",
-  output: OutputSink,
-): Promise<void> {
-  if (!stream) return Promise.resolve();
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  lines.on("line", (line) => output(name, line));
-  return new Promise((done) => lines.once("close", done));
+function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((arg, i) => arg === b[i]);
 }
