@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,9 +75,22 @@ async function finalState(id: string): Promise<FlowRun> {
   });
 }
 
-async function deploy(pool: string, flowName: string, exportName: string, name = "e2e") {
+async function deploy(
+  pool: string,
+  flowName: string,
+  exportName: string,
+  name = "e2e",
+  more: { path?: string; jobVariables?: Record<string, unknown> } = {},
+) {
   return api.call("upsertDeployment", {
-    body: { flowName, name, entrypoint: `flows.ts:${exportName}`, path: FLOWS_DIR, workPoolName: pool },
+    body: {
+      flowName,
+      name,
+      entrypoint: `flows.ts:${exportName}`,
+      path: FLOWS_DIR,
+      workPoolName: pool,
+      ...more,
+    },
   });
 }
 
@@ -85,12 +98,17 @@ async function runDeployment(deploymentId: string, parameters: Record<string, un
   return api.call("createDeploymentFlowRun", { params: { id: deploymentId }, body: { parameters } });
 }
 
+/** True while `pid` runs; a zombie (dead, not yet reaped by its new parent) counts as gone. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true; // no /proc: the signal test above is all there is
   }
 }
 
@@ -198,6 +216,161 @@ describe("worker start options", () => {
     await api.call("updateWorkPool", { params: { pool }, body: { paused: false } });
     expect((await finalState(created.id)).stateType).toBe("COMPLETED");
     expect(worker.output()).toContain("resumed");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+  });
+});
+
+/** The pids of a worker's warm spares: its children started with --warm-spare (Linux /proc). */
+function sparesOf(workerPid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (ppid === workerPid && cmdline.includes("--warm-spare")) pids.push(Number(entry));
+    } catch {
+      // The process ended while the list was read: it is no spare.
+    }
+  }
+  return pids;
+}
+
+/** The pid a flow run's process announced in the worker's output. */
+async function announcedPid(worker: WorkerProcess, runName: string): Promise<number> {
+  return until("the flow's first line", () => {
+    const match = /sleepy pid (\d+)/.exec(worker.output().split(runName).slice(1).join(""));
+    return match ? Number(match[1]) : undefined;
+  });
+}
+
+describe("a process worker's warm start", () => {
+  const pool = `e2e-warm-${RUN}`;
+  let worker: WorkerProcess;
+  beforeAll(async () => {
+    worker = startWorker(["--pool", pool, "--type", "process", "--cancel-grace-seconds", "3"]);
+    await until("the worker to create its pool", () =>
+      worker.output().includes("serving") ? true : undefined,
+    );
+  });
+
+  /** The worker's line saying how the run started. */
+  const startLine = (run: { id: string }) =>
+    worker
+      .output()
+      .split("\n")
+      .find((line) => line.includes(`(${run.id}) started`));
+
+  it("hands consecutive runs to the process it keeps started; the pid it recorded is that process", async () => {
+    const deployment = await deploy(pool, "worker-greet", "greet", "warm");
+    const first = await finalState((await runDeployment(deployment.id, { name: "one" })).id);
+    const second = await finalState((await runDeployment(deployment.id, { name: "two" })).id);
+    expect([first.stateType, second.stateType]).toEqual(["COMPLETED", "COMPLETED"]);
+    expect(startLine(second)).toContain(`started warm (process ${second.infrastructureId})`);
+    expect(worker.output()).toContain(`[${second.name}] plain stdout: hello two`);
+  });
+
+  it("marks a warm-started run CRASHED with the reason when its process is killed with SIGKILL", async () => {
+    const deployment = await deploy(pool, "worker-sleepy", "sleepy", "warm-crash");
+    const created = await runDeployment(deployment.id);
+    const pid = await announcedPid(worker, created.name);
+    process.kill(pid, "SIGKILL");
+    const run = await finalState(created.id);
+    expect(startLine(created)).toContain(`started warm (process ${pid})`);
+    expect(run.stateType).toBe("CRASHED");
+    expect(run.state?.message).toContain("killed by SIGKILL");
+  });
+
+  it("cancels a warm-started run: its process is stopped and the run ends CANCELLED", async () => {
+    const deployment = await deploy(pool, "worker-sleepy", "sleepy", "warm-cancel");
+    const created = await runDeployment(deployment.id);
+    const pid = await announcedPid(worker, created.name);
+    await api.setFlowRunState(created.id, { state: { type: "CANCELLING", message: "stop it" } });
+    expect((await finalState(created.id)).stateType).toBe("CANCELLED");
+    expect(startLine(created)).toContain(`started warm (process ${pid})`);
+    await until("the flow-run process to be gone", () => (isAlive(pid) ? undefined : true), 15_000);
+  });
+
+  it("starts a job with its own command cold", async () => {
+    const quote = (arg: string) => `'${arg}'`;
+    const command = [process.execPath, "--conditions=@sluice/source", "--import", "tsx", MAIN]
+      .map(quote)
+      .concat(["flow-run", "execute"])
+      .join(" ");
+    const deployment = await deploy(pool, "worker-greet", "greet", "own-command", {
+      jobVariables: { command },
+    });
+    const run = await finalState((await runDeployment(deployment.id, { name: "own" })).id);
+    expect(run.stateType).toBe("COMPLETED");
+    expect(startLine(run)).toContain(
+      `started cold (process ${run.infrastructureId}): its job sets its own command`,
+    );
+  });
+
+  it("gives a warm run its job's environment, working directory and argv; a project with another tsconfig starts cold once", async () => {
+    // A project outside the repository: no tsconfig.json up its tree, unlike the worker's directory.
+    const project = mkdtempSync(join(tmpdir(), "sluice-warm-project-"));
+    symlinkSync(
+      fileURLToPath(new URL("../../../../node_modules", import.meta.url)),
+      join(project, "node_modules"),
+    );
+    writeFileSync(
+      join(project, "flows.ts"),
+      `import { flow } from "@sluice/sdk";
+export const where = flow({ name: "worker-where" }, async () => {
+  await Promise.resolve();
+  console.log("where " + JSON.stringify([process.cwd(), process.env.WARM_CHECK, process.argv[2]]));
+});
+`,
+    );
+    const deployment = await deploy(pool, "worker-where", "where", "where", {
+      path: project,
+      jobVariables: { env: { WARM_CHECK: "from-job" } },
+    });
+    const cold = await finalState((await runDeployment(deployment.id)).id);
+    const warm = await finalState((await runDeployment(deployment.id)).id);
+    expect([cold.stateType, warm.stateType]).toEqual(["COMPLETED", "COMPLETED"]);
+    expect(startLine(cold)).toMatch(/started cold \(process \d+\): its directory uses no tsconfig.json/);
+    expect(startLine(warm)).toContain("started warm");
+    for (const run of [cold, warm]) {
+      expect(worker.output()).toContain(
+        `[${run.name}] where ${JSON.stringify([project, "from-job", run.id])}`,
+      );
+    }
+  });
+
+  it("stops its spare when it stops", async () => {
+    const spares = await until("a spare", () => sparesOf(worker.child.pid as number)[0]);
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    await until("the spare to be gone", () => (isAlive(spares) ? undefined : true), 10_000);
+  });
+});
+
+describe("a worker killed with SIGKILL", () => {
+  it("leaves no spare behind: the spare exits when its stdin closes", async () => {
+    const worker = startWorker(["--pool", `e2e-warm-kill-${RUN}`, "--type", "process"]);
+    const spare = await until("a spare", () => sparesOf(worker.child.pid as number)[0]);
+    worker.child.kill("SIGKILL");
+    await worker.exited;
+    await until("the spare to exit", () => (isAlive(spare) ? undefined : true), 10_000);
+  });
+
+  it("--no-warm-start keeps no spare and starts runs cold", async () => {
+    const pool = `e2e-cold-${RUN}`;
+    const worker = startWorker(["--pool", pool, "--type", "process", "--no-warm-start"]);
+    await until("the worker to create its pool", () =>
+      worker.output().includes("serving") ? true : undefined,
+    );
+    const deployment = await deploy(pool, "worker-greet", "greet", "cold");
+    const run = await finalState((await runDeployment(deployment.id)).id);
+    expect(run.stateType).toBe("COMPLETED");
+    expect(worker.output()).toContain(
+      `(${run.id}) started cold (process ${run.infrastructureId}): warm start is off`,
+    );
+    expect(sparesOf(worker.child.pid as number)).toEqual([]);
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
   });
