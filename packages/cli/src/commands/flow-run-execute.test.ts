@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -98,5 +99,35 @@ describe("sluice flow-run execute", () => {
     const result = await runCli(["flow-run", "execute", run.id], { SLUICE_API_URL: server.url });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("was not made by a deployment");
+  });
+});
+
+describe("flow-run execute --warm-spare (the lean entry a worker keeps started)", () => {
+  const ENTRY = fileURLToPath(new URL("../flow-run-execute-main.ts", import.meta.url));
+
+  /** Starts a spare, writes `input` on its stdin (then closes it), and reports how it ended. */
+  function spare(input: string) {
+    const child = spawn(
+      process.execPath,
+      ["--conditions=@sluice/source", "--import", "tsx", ENTRY, "--warm-spare"],
+      { stdio: ["pipe", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stdin.end(input);
+    return new Promise<{ code: number | null; output: string }>((resolve) =>
+      child.once("exit", (code) => resolve({ code, output })),
+    );
+  }
+
+  it("exits quietly when its stdin closes before it is handed a run (its worker went away)", async () => {
+    expect(await spare("")).toEqual({ code: 0, output: "" });
+  });
+
+  it("refuses a handoff that is not a run, naming the field", async () => {
+    const { code, output } = await spare(`${JSON.stringify({ flowRunId: "x", cwd: 3, env: {} })}\n`);
+    expect(code).toBe(1);
+    expect(output).toContain("invalid warm handoff from the worker: field cwd");
   });
 });

@@ -74,6 +74,8 @@ export async function awaitWarmHandoff(): Promise<string | undefined> {
   // Any failure here comes back when executeDeploymentFlowRun makes the same calls, with the run's
   // id known, and is reported there.
   void Promise.all([ensureTypeScriptLoader(), import("@sluice/sdk")]).catch(() => undefined);
+  // Node loads its fetch implementation on first use (some 20-30 ms); a Response loads it, offline.
+  new Response("");
   const line = await readFirstLine(process.stdin);
   if (line === undefined) return undefined;
   const handoff = parseHandoff(line);
