@@ -73,11 +73,17 @@ function readFirstLine(input: NodeJS.ReadStream): Promise<string | undefined> {
 export async function awaitWarmHandoff(): Promise<string | undefined> {
   // Any failure here comes back when executeDeploymentFlowRun makes the same calls, with the run's
   // id known, and is reported there.
-  void Promise.all([ensureTypeScriptLoader(), import("@sluice/sdk")]).catch(() => undefined);
+  const preloaded = Promise.all([ensureTypeScriptLoader(), import("@sluice/sdk")]).then(
+    () => undefined,
+    () => undefined,
+  );
   // Node loads its fetch implementation on first use (some 20-30 ms); a Response loads it, offline.
   new Response("");
   const line = await readFirstLine(process.stdin);
   if (line === undefined) return undefined;
+  // A run handed over before the loader is registered must not register it a second time (the
+  // loader's guard is set only once registering has finished), which would slow every import.
+  await preloaded;
   const handoff = parseHandoff(line);
   process.chdir(handoff.cwd);
   Object.assign(process.env, handoff.env);
