@@ -87,7 +87,9 @@ export async function awaitWarmHandoff(): Promise<string | undefined> {
   const handoff = parseHandoff(line);
   process.chdir(handoff.cwd);
   Object.assign(process.env, handoff.env);
-  process.argv.splice(2, process.argv.length, handoff.flowRunId);
+  // The argv a cold start would have had: the run's id where the flag is.
+  const flagAt = process.argv.indexOf(WARM_SPARE_FLAG);
+  if (flagAt >= 0) process.argv[flagAt] = handoff.flowRunId;
   loadDotEnv();
   return handoff.flowRunId;
 }

@@ -99,7 +99,8 @@ export class WarmSpares {
   take(handoff: WarmHandoff): SpareTake {
     if (this.off !== undefined) return { reason: this.off };
     const spare = this.spare;
-    if (!spare || spare.watched.ended) {
+    // No pid yet: its spawn failed, and the error event has not come yet.
+    if (!spare || spare.watched.ended || spare.watched.child.pid === undefined) {
       this.prepare(handoff.cwd);
       return { reason: "no warm process was ready" };
     }
