@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.js";
+import { createScratchDatabase, type ScratchDatabase } from "./support/scratch-database.js";
 import { createClient, type SluiceClient } from "@sluice/client";
 import type { FlowRun } from "@sluice/contracts";
 
@@ -77,6 +78,7 @@ describe("the orchestration loop (server, deploy, workers, flow-run processes)",
   let env: Record<string, string>;
   let client: SluiceClient;
   let server: Started;
+  let database: ScratchDatabase | undefined;
   const workers: { name: string; started: Started }[] = [];
 
   beforeAll(async () => {
@@ -85,6 +87,8 @@ describe("the orchestration loop (server, deploy, workers, flow-run processes)",
     mkdirSync(join(ROOT, ".sluice"), { recursive: true });
     project = mkdtempSync(join(ROOT, ".sluice", "e2e-loop-"));
     cpSync(FIXTURE, project, { recursive: true });
+    const adminUrl = process.env.SLUICE_TEST_DATABASE_URL;
+    database = adminUrl ? await createScratchDatabase(adminUrl, "e2e_loop") : undefined;
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     env = {
@@ -92,7 +96,7 @@ describe("the orchestration loop (server, deploy, workers, flow-run processes)",
       SLUICE_API_URL: url,
       SLUICE_SERVER_PORT: String(port),
       SLUICE_LOG_LEVEL: "warn",
-      SLUICE_DATABASE_URL: process.env.SLUICE_TEST_DATABASE_URL ?? "",
+      SLUICE_DATABASE_URL: database?.url ?? "",
       // Short windows so a zombie is found in seconds, not the default 90 s.
       SLUICE_ZOMBIE_WINDOW_SECONDS: "10",
       SLUICE_HEARTBEAT_SECONDS: "1",
@@ -127,6 +131,7 @@ describe("the orchestration loop (server, deploy, workers, flow-run processes)",
   afterAll(async () => {
     await Promise.all(workers.map((w) => stop(w.started)));
     await stop(server);
+    await database?.drop();
     rmSync(home, { recursive: true, force: true });
     if (project) rmSync(project, { recursive: true, force: true });
   });

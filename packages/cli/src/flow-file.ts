@@ -20,17 +20,19 @@ export function parseFlowTarget(target: string): FlowTarget {
   );
 }
 
-let loaderRegistered = false;
+let loaderRegistration: Promise<void> | undefined;
 
 /**
  * Makes `import()` of TypeScript files work. In development the CLI itself runs under tsx (its own
- * module is a .ts file); from the published dist/ it registers tsx's ESM loader once.
+ * module is a .ts file); from the published dist/ it registers tsx's ESM loader once, even when two
+ * callers ask at the same time (registering twice would load every file twice).
  */
-export async function ensureTypeScriptLoader(): Promise<void> {
-  if (loaderRegistered || import.meta.url.endsWith(".ts")) return;
-  const { register } = await import("tsx/esm/api");
-  register();
-  loaderRegistered = true;
+export function ensureTypeScriptLoader(): Promise<void> {
+  if (import.meta.url.endsWith(".ts")) return Promise.resolve();
+  loaderRegistration ??= import("tsx/esm/api").then(({ register }) => {
+    register();
+  });
+  return loaderRegistration;
 }
 
 /** Imports a flow file, failing with a clear message when it is missing or does not load. */

@@ -17,7 +17,7 @@ const suffix = randomUUID().slice(0, 8);
 const pool = `late-${suffix}`;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ clock, ownDatabase: true });
   api = testHttp(server.url);
   expect((await api.post("/api/work-pools", { name: pool })).status).toBe(201);
 });

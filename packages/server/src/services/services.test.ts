@@ -13,7 +13,7 @@ let flowId: string;
 const suffix = randomUUID().slice(0, 8);
 
 beforeAll(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ clock, ownDatabase: true });
   api = testHttp(server.url);
   flowId = ((await api.post("/api/flows", { name: `services-${suffix}` })).body as { id: string }).id;
 });

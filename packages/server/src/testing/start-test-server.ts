@@ -1,3 +1,4 @@
+import pg from "pg";
 import type { Clock } from "../clock.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { migrateDatabase } from "../db/migrate.js";
@@ -9,6 +10,12 @@ export interface TestServerOptions {
   clock?: Clock;
   /** Background services (default false: none run; drive them with `runService`). */
   services?: StartServerOptions["services"];
+  /**
+   * On PostgreSQL, serve a throwaway database of this server's own, dropped on close (default false:
+   * the shared one). Tests that run background service passes need it: a pass acts on every run in
+   * the database, so on the shared one it would change other test files' runs.
+   */
+  ownDatabase?: boolean;
 }
 
 /** A test server, with the database it serves for direct inspection. */
@@ -25,10 +32,16 @@ let migratedPostgres: Promise<void> | undefined;
  * database). `close()` stops the server and closes its database.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const databaseUrl = process.env.SLUICE_TEST_DATABASE_URL || undefined;
+  const sharedUrl = process.env.SLUICE_TEST_DATABASE_URL || undefined;
+  const scratch = sharedUrl && options.ownDatabase ? await createScratchDatabase(sharedUrl) : undefined;
+  const databaseUrl = scratch?.url ?? sharedUrl;
   const db = await openDatabase({ databaseUrl, pgliteDataDir: "memory", maxConnections: 5 });
+  const closeDatabase = async () => {
+    await db.close();
+    await scratch?.drop();
+  };
   try {
-    if (databaseUrl) {
+    if (databaseUrl && !scratch) {
       migratedPostgres ??= migrateDatabase(db).then(() => undefined);
       await migratedPostgres;
     } else {
@@ -51,11 +64,29 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       db,
       close: async () => {
         await server.close();
-        await db.close();
+        await closeDatabase();
       },
     };
   } catch (error) {
-    await db.close();
+    await closeDatabase();
     throw error;
   }
+}
+
+/** Creates a database beside the one `adminUrl` names; `drop()` removes it. */
+async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sluice_test_own_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
