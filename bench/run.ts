@@ -10,7 +10,7 @@
  * generated block of docs/benchmarks.md). Results also go to bench/results/latest.json.
  */
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -173,6 +173,7 @@ for (const kind of ["postgres", "pglite"] as const) {
 }
 if (!args.has("--skip-peers")) report.peers = await runPeers();
 
+mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.json"), JSON.stringify(report, null, 2) + "\n");
 const markdown = renderReport(report);
 process.stdout.write(markdown + "\n");
