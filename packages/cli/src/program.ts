@@ -13,6 +13,7 @@ import { registerRunCommand } from "./commands/run.js";
 import { registerServerCommands } from "./commands/server.js";
 import { registerStartCommand } from "./commands/start.js";
 import { registerTaskRunCommands } from "./commands/task-run.js";
+import { registerVariableCommands } from "./commands/variable.js";
 import { registerVersionCommand } from "./commands/version.js";
 import { registerWorkerCommands } from "./commands/worker.js";
 
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerDeploymentCommands(program);
   registerWorkPoolCommands(program);
   registerWorkQueueCommands(program);
+  registerVariableCommands(program);
   registerConfigCommands(program);
   registerWorkerCommands(program);
   registerVersionCommand(program);

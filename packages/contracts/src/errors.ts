@@ -24,6 +24,7 @@ export const ErrorCode = z.enum([
   "work_pool_not_found",
   "work_queue_not_found",
   "invalid_schedule",
+  "variable_not_found",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -20,6 +20,7 @@ export * from "./results.js";
 export * from "./schedules.js";
 export * from "./states.js";
 export * from "./task-runs.js";
+export * from "./variables.js";
 export * from "./work-pools.js";
 export {
   defineRoute,

@@ -61,3 +61,4 @@ export {
   updateProgressArtifact,
   type ArtifactOptions,
 } from "./artifacts/artifacts.js";
+export { variables } from "./variables/variables.js";

@@ -20,6 +20,8 @@ import { mountMetaRoutes } from "./meta/meta-routes.js";
 import { mountTaskRunRoutes } from "./task-runs/task-run-routes.js";
 import { createTaskRunService } from "./task-runs/task-run-service.js";
 import { createClaimService } from "./work-pools/claim-service.js";
+import { mountVariableRoutes } from "./variables/variable-routes.js";
+import { createVariableService } from "./variables/variable-service.js";
 import { mountWorkPoolRoutes } from "./work-pools/work-pool-routes.js";
 import { createWorkPoolService } from "./work-pools/work-pool-service.js";
 
@@ -84,6 +86,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountTaskRunRoutes(app, createTaskRunService(deps));
   mountLogRoutes(app, createLogService(deps));
   mountArtifactRoutes(app, createArtifactService(deps));
+  mountVariableRoutes(app, createVariableService(deps));
   mountDeploymentRoutes(app, createDeploymentService(deps, flows));
   const workPools = createWorkPoolService(deps);
   mountWorkPoolRoutes(app, workPools, createClaimService(deps, workPools));

@@ -24,6 +24,7 @@ import {
 import { LogBatch, LogFilter, LogPage } from "../logs.js";
 import { HealthResponse, ReadyResponse, VersionResponse } from "../meta.js";
 import { State } from "../states.js";
+import { Variable, VariableFilter, VariablePage, VariableParams, VariableSet } from "../variables.js";
 import { TaskRun, TaskRunBatch, TaskRunBatchResult, TaskRunFilter, TaskRunPage } from "../task-runs.js";
 import {
   BaseJobTemplate,
@@ -539,6 +540,46 @@ export const routes = {
     body: ClaimRequest,
     response: ClaimResponse,
     errors: [404],
+  }),
+
+  setVariable: defineRoute({
+    method: "put",
+    path: "/api/variables/{name}",
+    operationId: "setVariable",
+    summary: "Set a variable's value, creating it when missing.",
+    tag: "variables",
+    params: VariableParams,
+    body: VariableSet,
+    response: Variable,
+  }),
+  readVariable: defineRoute({
+    method: "get",
+    path: "/api/variables/{name}",
+    operationId: "readVariable",
+    summary: "Read a variable.",
+    tag: "variables",
+    params: VariableParams,
+    response: Variable,
+    errors: [404],
+  }),
+  deleteVariable: defineRoute({
+    method: "delete",
+    path: "/api/variables/{name}",
+    operationId: "deleteVariable",
+    summary: "Delete a variable.",
+    tag: "variables",
+    params: VariableParams,
+    response: Empty,
+    errors: [404],
+  }),
+  filterVariables: defineRoute({
+    method: "post",
+    path: "/api/variables/filter",
+    operationId: "filterVariables",
+    summary: "List variables by name.",
+    tag: "variables",
+    body: VariableFilter,
+    response: VariablePage,
   }),
 } as const;
 

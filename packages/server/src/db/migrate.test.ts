@@ -83,6 +83,7 @@ describe("migrations", () => {
     await resetDatabase(database);
     await sql`drop table ${sql.id("sluice_migrations")}`.execute(database.db);
     for (const table of [
+      "variables",
       "concurrency_leases",
       "deployment_schedules",
       "artifacts",

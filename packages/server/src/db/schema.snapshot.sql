@@ -172,6 +172,16 @@ table task_runs
   created_at timestamp with time zone not null
   updated_at timestamp with time zone not null
 
+table variables
+  constraint variables_name_key UNIQUE (name)
+  constraint variables_pkey PRIMARY KEY (id)
+  id uuid not null
+  name text not null
+  value jsonb not null
+  tags jsonb not null default '[]'::jsonb
+  created_at timestamp with time zone not null
+  updated_at timestamp with time zone not null
+
 table work_pools
   constraint work_pools_name_key UNIQUE (name)
   constraint work_pools_pkey PRIMARY KEY (id)
@@ -261,6 +271,8 @@ CREATE INDEX task_runs_flow_run_id_idx ON task_runs USING btree (flow_run_id, cr
 CREATE UNIQUE INDEX task_runs_pkey ON task_runs USING btree (id);
 CREATE INDEX task_runs_state_type_idx ON task_runs USING btree (state_type, created_at, id);
 CREATE INDEX task_runs_tags_idx ON task_runs USING gin (tags jsonb_path_ops);
+CREATE UNIQUE INDEX variables_name_key ON variables USING btree (name);
+CREATE UNIQUE INDEX variables_pkey ON variables USING btree (id);
 CREATE UNIQUE INDEX work_pools_name_key ON work_pools USING btree (name);
 CREATE UNIQUE INDEX work_pools_pkey ON work_pools USING btree (id);
 CREATE UNIQUE INDEX work_queues_pkey ON work_queues USING btree (id);

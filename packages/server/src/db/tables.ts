@@ -20,6 +20,7 @@ export interface Tables {
   deployments: DeploymentsTable;
   deployment_schedules: DeploymentSchedulesTable;
   concurrency_leases: ConcurrencyLeasesTable;
+  variables: VariablesTable;
   sluice_migrations: MigrationsTable;
 }
 
@@ -211,6 +212,16 @@ export interface ConcurrencyLeasesTable {
   deployment_id: string;
   expires_at: Timestamp;
   created_at: Timestamp;
+}
+
+/** variables: named JSON values. */
+export interface VariablesTable {
+  id: string;
+  name: string;
+  value: Json<unknown>;
+  tags: Json<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 /** sluice_migrations: the ledger of applied migrations. */

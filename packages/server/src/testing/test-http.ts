@@ -35,6 +35,7 @@ export function testHttp(baseUrl: string) {
     post: (path: string, body: unknown = {}) => send("POST", path, body),
     postRaw: (path: string, raw: string) => send("POST", path, undefined, raw),
     patch: (path: string, body: unknown) => send("PATCH", path, body),
+    put: (path: string, body: unknown) => send("PUT", path, body),
     delete: (path: string) => send("DELETE", path),
   };
 }
