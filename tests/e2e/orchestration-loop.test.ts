@@ -13,9 +13,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.js";
-import { createScratchDatabase, type ScratchDatabase } from "./support/scratch-database.js";
 import { createClient, type SluiceClient } from "@sluice/client";
 import type { FlowRun } from "@sluice/contracts";
+import { createScratchDatabase, type ScratchDatabase } from "@sluice/server";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURE = join(ROOT, "tests/e2e/fixtures/orchestration");

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import pg from "pg";
+import { createScratchDatabase } from "@sluice/server";
 import { runCli, type CliResult } from "./testing/run-cli.js";
 
 const home = mkdtempSync(join(tmpdir(), "sluice-cli-db-"));
@@ -35,20 +35,14 @@ describe("sluice db", () => {
   it.skipIf(!adminUrl)(
     "upgrade run twice at once on PostgreSQL applies each migration once",
     async () => {
-      const name = `sluice_cli_${process.pid}_${Date.now()}`;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
+      const scratch = await createScratchDatabase(adminUrl!, "cli");
       try {
-        const url = new URL(adminUrl!);
-        url.pathname = `/${name}`;
-        const env = { SLUICE_DATABASE_URL: url.toString(), SLUICE_HOME: home };
+        const env = { SLUICE_DATABASE_URL: scratch.url, SLUICE_HOME: home };
         expectOneAppliedEverything(
           await Promise.all([runCli(["db", "upgrade"], env), runCli(["db", "upgrade"], env)]),
         );
       } finally {
-        await admin.query(`drop database if exists ${name} with (force)`);
-        await admin.end();
+        await scratch.drop();
       }
     },
     60_000,

@@ -1,40 +1,30 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "./database.js";
 import { listAppliedMigrations, migrateDatabase, resetDatabase } from "./migrate.js";
 import { EMBEDDED_MIGRATIONS_PATH, embeddedMigrationsSource, readMigrationFiles } from "./migration-files.js";
 import { describeSchema } from "./schema-snapshot.js";
+import { createScratchDatabase, type ScratchDatabase } from "../testing/scratch-database.js";
 
 const SNAPSHOT_PATH = fileURLToPath(new URL("./schema.snapshot.sql", import.meta.url));
 const testUrl = process.env.SLUICE_TEST_DATABASE_URL || undefined;
 
 /** On PostgreSQL: a throwaway database of its own, since these tests drop and recreate tables. */
+let scratch: ScratchDatabase | undefined;
 let scratchUrl: string | undefined;
-let admin: pg.Client | undefined;
 let database: Database;
 
 beforeAll(async () => {
-  if (testUrl) {
-    admin = new pg.Client({ connectionString: testUrl });
-    await admin.connect();
-    const name = `sluice_migrate_test_${process.pid}_${Date.now()}`;
-    await admin.query(`create database ${name}`);
-    const url = new URL(testUrl);
-    url.pathname = `/${name}`;
-    scratchUrl = url.toString();
-  }
+  scratch = testUrl ? await createScratchDatabase(testUrl, "migrate_test") : undefined;
+  scratchUrl = scratch?.url;
   database = await openDatabase({ databaseUrl: scratchUrl, pgliteDataDir: "memory" });
 });
 
 afterAll(async () => {
   await database?.close();
-  if (admin && scratchUrl) {
-    await admin.query(`drop database if exists ${new URL(scratchUrl).pathname.slice(1)} with (force)`);
-    await admin.end();
-  }
+  await scratch?.drop();
 });
 
 describe("migrations", () => {

@@ -1,8 +1,8 @@
-import pg from "pg";
 import type { Clock } from "../clock.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { startServer, type RunningServer, type StartServerOptions } from "../server.js";
+import { createScratchDatabase } from "./scratch-database.js";
 
 /** Options of startTestServer. */
 export interface TestServerOptions {
@@ -33,7 +33,8 @@ let migratedPostgres: Promise<void> | undefined;
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const sharedUrl = process.env.SLUICE_TEST_DATABASE_URL || undefined;
-  const scratch = sharedUrl && options.ownDatabase ? await createScratchDatabase(sharedUrl) : undefined;
+  const scratch =
+    sharedUrl && options.ownDatabase ? await createScratchDatabase(sharedUrl, "test_own") : undefined;
   const databaseUrl = scratch?.url ?? sharedUrl;
   const db = await openDatabase({ databaseUrl, pgliteDataDir: "memory", maxConnections: 5 });
   const closeDatabase = async () => {
@@ -71,22 +72,4 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     await closeDatabase();
     throw error;
   }
-}
-
-/** Creates a database beside the one `adminUrl` names; `drop()` removes it. */
-async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `sluice_test_own_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
