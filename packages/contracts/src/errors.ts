@@ -25,6 +25,16 @@ export const ErrorCode = z.enum([
   "work_queue_not_found",
   "invalid_schedule",
   "variable_not_found",
+  "block_type_not_found",
+  "block_not_found",
+  "block_exists",
+  "block_type_in_use",
+  "block_type_built_in",
+  "encryption_key_mismatch",
+  "unauthorized",
+  "forbidden",
+  "too_many_requests",
+  "api_key_not_found",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -8,6 +8,8 @@
  */
 export * from "./artifacts.js";
 export * from "./base-job-templates.js";
+export * from "./blocks.js";
+export * from "./built-in-block-types.js";
 export * from "./common.js";
 export * from "./deployments.js";
 export * from "./errors.js";
