@@ -91,5 +91,5 @@ export const BUILT_IN_BLOCK_TYPES = [
 
 /** The JSON Schema of a block type's data, as the server stores and validates it. */
 export function blockJsonSchema(schema: z.ZodObject): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 }
