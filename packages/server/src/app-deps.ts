@@ -1,3 +1,4 @@
+import type { Keyring } from "./blocks/encryption/keyring.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import type { Database } from "./db/database.js";
@@ -12,6 +13,8 @@ export interface AppDeps {
   readonly config: ServerConfig;
   /** Where state changes are announced (workers' long-polls listen). */
   readonly events: EventBus;
+  /** The keys that encrypt and decrypt block data. */
+  readonly keyring: Keyring;
   /** Aborted when the server begins to close, so held requests (claim long-polls) answer at once. */
   readonly closing?: AbortSignal;
 }

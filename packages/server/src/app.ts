@@ -3,6 +3,9 @@ import { API_VERSION, FLOW_RUN_PAGE_PATH, MAX_REQUEST_BODY_BYTES, type ApiError 
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "./app-deps.js";
 import { mountArtifactRoutes } from "./artifacts/artifact-routes.js";
+import { mountBlockRoutes } from "./blocks/block-routes.js";
+import { createBlockService } from "./blocks/block-service.js";
+import { createBlockTypeService } from "./blocks/block-type-service.js";
 import { mountDeploymentRoutes } from "./deployments/deployment-routes.js";
 import { createDeploymentService } from "./deployments/deployment-service.js";
 import { createArtifactService } from "./artifacts/artifact-service.js";
@@ -87,6 +90,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountLogRoutes(app, createLogService(deps));
   mountArtifactRoutes(app, createArtifactService(deps));
   mountVariableRoutes(app, createVariableService(deps));
+  const blockTypes = createBlockTypeService(deps);
+  mountBlockRoutes(app, createBlockService(deps, blockTypes), blockTypes);
   mountDeploymentRoutes(app, createDeploymentService(deps, flows));
   const workPools = createWorkPoolService(deps);
   mountWorkPoolRoutes(app, workPools, createClaimService(deps, workPools));

@@ -13,6 +13,8 @@ describe("loadServerConfig", () => {
       port: 4200,
       migrateOnStart: true,
       logLevel: "info",
+      encryptionKey: undefined,
+      previousEncryptionKeys: [],
     });
   });
 

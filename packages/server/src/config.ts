@@ -1,6 +1,12 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import {
+  InvalidEncryptionKeyError,
+  parseEncryptionKey,
+  parseEncryptionKeyList,
+  type EncryptionKey,
+} from "./blocks/encryption/encryption-key.js";
 
 /** Log levels the server understands, quietest last. */
 export const ServerLogLevel = z.enum(["debug", "info", "warn", "error", "silent"]);
@@ -35,7 +41,14 @@ export const ServerConfigSchema = z.object({
     })
     .pipe(ServerLogLevel)
     .default("info"),
+  /** Block encryption key: 32 bytes as base64 or 64 hex characters (required with PostgreSQL). */
+  SLUICE_ENCRYPTION_KEY: z.string().optional(),
+  /** Comma-separated older keys, decrypt only (kept while a rotation reaches every server). */
+  SLUICE_ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
 });
+
+/** Variables whose values are never repeated in an error message. */
+const SECRET_VARIABLES = new Set(["SLUICE_ENCRYPTION_KEY", "SLUICE_ENCRYPTION_PREVIOUS_KEYS"]);
 
 /** Effective server configuration. */
 export interface ServerConfig {
@@ -49,6 +62,10 @@ export interface ServerConfig {
   readonly port: number;
   readonly migrateOnStart: boolean;
   readonly logLevel: ServerLogLevel;
+  /** SLUICE_ENCRYPTION_KEY, or undefined (an embedded server then uses `${home}/encryption.key`). */
+  readonly encryptionKey: EncryptionKey | undefined;
+  /** SLUICE_ENCRYPTION_PREVIOUS_KEYS: decrypt-only keys (default none). */
+  readonly previousEncryptionKeys: readonly EncryptionKey[];
 }
 
 /** Thrown when an environment variable holds a bad value; the message names the variable. */
@@ -71,7 +88,8 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? "environment");
-      return { variable, text: `${variable}=${JSON.stringify(present[variable] ?? "")}: ${issue.message}` };
+      const shown = SECRET_VARIABLES.has(variable) ? "" : `=${JSON.stringify(present[variable] ?? "")}`;
+      return { variable, text: `${variable}${shown}: ${issue.message}` };
     });
     throw new ConfigError(
       `invalid server configuration: ${problems.map((p) => p.text).join("; ")}`,
@@ -88,7 +106,25 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
     port: values.SLUICE_SERVER_PORT,
     migrateOnStart: values.SLUICE_MIGRATE_ON_START,
     logLevel: values.SLUICE_LOG_LEVEL,
+    encryptionKey: readKey("SLUICE_ENCRYPTION_KEY", values.SLUICE_ENCRYPTION_KEY, parseEncryptionKey),
+    previousEncryptionKeys:
+      readKey(
+        "SLUICE_ENCRYPTION_PREVIOUS_KEYS",
+        values.SLUICE_ENCRYPTION_PREVIOUS_KEYS,
+        parseEncryptionKeyList,
+      ) ?? [],
   };
+}
+
+/** Parses a key setting; the error names the variable and never repeats its value. */
+function readKey<T>(variable: string, text: string | undefined, parse: (text: string) => T): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parse(text);
+  } catch (error) {
+    if (!(error instanceof InvalidEncryptionKeyError)) throw error;
+    throw new ConfigError(`invalid server configuration: ${variable}: ${error.message}`, [variable]);
+  }
 }
 
 function expandHome(path: string): string {

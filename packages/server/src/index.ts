@@ -44,5 +44,10 @@ export {
 export { ScheduleError, type ScheduleWindow } from "./schedules/schedule-window.js";
 export { startServer, type RunningServer, type ServicesOptions, type StartServerOptions } from "./server.js";
 export { createScratchDatabase, type ScratchDatabase } from "./testing/scratch-database.js";
-export { startTestServer, type TestServer, type TestServerOptions } from "./testing/start-test-server.js";
+export {
+  startTestServer,
+  TEST_ENCRYPTION_KEY,
+  type TestServer,
+  type TestServerOptions,
+} from "./testing/start-test-server.js";
 export { createTestClock, type TestClock } from "./testing/test-clock.js";

@@ -3,8 +3,17 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve, type ServerType } from "@hono/node-server";
 import { createApp } from "./app.js";
+import { prepareBlocks } from "./blocks/block-startup.js";
+import { parseEncryptionKey, type EncryptionKey } from "./blocks/encryption/encryption-key.js";
+import { loadKeyring, type KeyStorage } from "./blocks/encryption/load-keyring.js";
 import { systemClock, type Clock } from "./clock.js";
-import { loadServerConfig, loadServiceConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
+import {
+  ConfigError,
+  loadServerConfig,
+  loadServiceConfig,
+  type ServerConfig,
+  type ServerLogLevel,
+} from "./config.js";
 import { openDatabase, type Database, type DatabaseKind } from "./db/database.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { LocalEventBus, type EventBus } from "./events/event-bus.js";
@@ -36,6 +45,10 @@ export interface StartServerOptions {
   lockRole?: string | undefined;
   /** How long to wait for a `sluice db` command holding that lock (default 0; see DatabaseOptions). */
   lockWaitMs?: number | undefined;
+  /** Block encryption key, base64 or hex (default SLUICE_ENCRYPTION_KEY; see loadKeyring for the fallbacks). */
+  encryptionKey?: string;
+  /** Decrypt-only keys (default SLUICE_ENCRYPTION_PREVIOUS_KEYS). */
+  previousEncryptionKeys?: readonly string[];
   /** An already open database to serve (default: open one from the options); the caller closes it. */
   database?: Database;
   /**
@@ -72,6 +85,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const config = resolveConfig(options);
   const logger = createLogger(config.logLevel);
   const ownsDatabase = options.database === undefined;
+  // Before the database opens: a server that cannot encrypt must not start at all.
+  const keyring = loadKeyring({ ...config, storage: keyStorage(config, options) }, logger);
   const database =
     options.database ??
     (await openDatabase({ ...config, lockRole: options.lockRole, lockWaitMs: options.lockWaitMs }));
@@ -80,14 +95,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       const { applied } = await migrateDatabase(database);
       if (applied.length > 0) logger.info("applied migrations", { applied });
     }
+    const clock = options.clock ?? systemClock;
+    await prepareBlocks({ db: database, clock, keyring, logger });
     const events = await createEventBus(database, config.databaseUrl, logger);
     const closing = new AbortController();
     const deps = {
       db: database,
-      clock: options.clock ?? systemClock,
+      clock,
       logger,
       config,
       events,
+      keyring,
       closing: closing.signal,
     };
     const app = createApp(deps);
@@ -134,7 +152,34 @@ function resolveConfig(options: StartServerOptions): ServerConfig {
     port: options.port ?? env.port,
     migrateOnStart: options.migrateOnStart ?? env.migrateOnStart,
     logLevel: options.logLevel ?? (options.quiet ? "error" : env.logLevel),
+    encryptionKey:
+      options.encryptionKey === undefined
+        ? env.encryptionKey
+        : optionKey("encryptionKey", options.encryptionKey),
+    previousEncryptionKeys:
+      options.previousEncryptionKeys?.map((text) => optionKey("previousEncryptionKeys", text)) ??
+      env.previousEncryptionKeys,
   };
+}
+
+function optionKey(option: string, text: string): EncryptionKey {
+  try {
+    return parseEncryptionKey(text);
+  } catch (error) {
+    throw new ConfigError(`invalid option ${option}: ${(error as Error).message}`, [option]);
+  }
+}
+
+/**
+ * Where the data lives decides where the key may come from (see loadKeyring). A PGlite database
+ * handed in by the caller keeps its key file in `home` only when `home` was given; otherwise its
+ * blocks get a throwaway key (tests pass one of their own).
+ */
+function keyStorage(config: ServerConfig, options: StartServerOptions): KeyStorage {
+  const { database } = options;
+  if (database ? database.kind === "postgres" : config.databaseUrl !== undefined) return "postgres";
+  if (database) return options.home === undefined ? "pglite-memory" : "pglite-file";
+  return config.pgliteDataDir === "memory" ? "pglite-memory" : "pglite-file";
 }
 
 /** PostgreSQL carries events between server processes (LISTEN/NOTIFY); PGlite has one process. */

@@ -673,6 +673,7 @@ export const routes = {
     tag: "blocks",
     body: BlockFilter,
     response: BlockPage,
+    errors: [404],
   }),
 } as const;
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startServer } from "../server.js";
-import { startTestServer } from "../testing/start-test-server.js";
+import { startTestServer, TEST_ENCRYPTION_KEY } from "../testing/start-test-server.js";
 import { testHttp, waitFor } from "../testing/test-http.js";
 import { openDatabase } from "./database.js";
 import { DatabaseLockedError, pgliteLockPath, readLockHolder } from "./file-lock.js";
@@ -21,10 +21,10 @@ describe("PGlite in a directory", () => {
   it("keeps its data across restarts", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-pglite-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const first = await startServer({ port: 0, pgliteDataDir: dir, logLevel: "silent" });
+    const first = await startServer({ port: 0, home: dir, logLevel: "silent" });
     const created = await testHttp(first.url).post("/api/flows", { name: "persisted" });
     await first.close();
-    const db = await openDatabase({ pgliteDataDir: dir });
+    const db = await openDatabase({ pgliteDataDir: join(dir, "db") });
     try {
       expect(await migrateDatabase(db)).toEqual({ applied: [] });
       const flows = await db.db.selectFrom("flows").select("id").execute();
@@ -136,6 +136,7 @@ describe("an unreachable database", () => {
     const server = await startServer({
       port: 0,
       databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`,
+      encryptionKey: TEST_ENCRYPTION_KEY,
       migrateOnStart: false,
       logLevel: "silent",
     });
@@ -153,7 +154,12 @@ describe("an unreachable database", () => {
   it("refuses to start when it must migrate and cannot reach the database", async () => {
     const port = await freePort();
     await expect(
-      startServer({ port: 0, databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`, logLevel: "silent" }),
+      startServer({
+        port: 0,
+        databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`,
+        encryptionKey: TEST_ENCRYPTION_KEY,
+        logLevel: "silent",
+      }),
     ).rejects.toThrow(/ECONNREFUSED/);
   });
 
@@ -165,7 +171,12 @@ describe("an unreachable database", () => {
       cleanups.push(() => proxy.stop());
       const proxied = new URL(testUrl!);
       proxied.host = `127.0.0.1:${proxy.port}`;
-      const server = await startServer({ port: 0, databaseUrl: proxied.toString(), logLevel: "silent" });
+      const server = await startServer({
+        port: 0,
+        databaseUrl: proxied.toString(),
+        encryptionKey: TEST_ENCRYPTION_KEY,
+        logLevel: "silent",
+      });
       cleanups.push(() => server.close());
       const api = testHttp(server.url);
       expect((await api.post("/api/flows", { name: "survives-outage" })).status).toBe(200);

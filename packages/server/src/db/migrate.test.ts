@@ -73,6 +73,8 @@ describe("migrations", () => {
     await resetDatabase(database);
     await sql`drop table ${sql.id("sluice_migrations")}`.execute(database.db);
     for (const table of [
+      "blocks",
+      "block_types",
       "variables",
       "concurrency_leases",
       "deployment_schedules",

@@ -13,6 +13,33 @@ table artifacts
   created_at timestamp with time zone not null
   updated_at timestamp with time zone not null
 
+table block_types
+  constraint block_types_pkey PRIMARY KEY (id)
+  constraint block_types_slug_key UNIQUE (slug)
+  id uuid not null
+  slug text not null
+  name text not null
+  description text not null default ''::text
+  schema jsonb not null
+  secret_fields jsonb not null default '[]'::jsonb
+  built_in boolean not null default false
+  created_at timestamp with time zone not null
+  updated_at timestamp with time zone not null
+
+table blocks
+  constraint blocks_block_type_id_fkey FOREIGN KEY (block_type_id) REFERENCES block_types(id) ON DELETE RESTRICT
+  constraint blocks_pkey PRIMARY KEY (id)
+  constraint blocks_type_name_key UNIQUE (block_type_id, name)
+  id uuid not null
+  block_type_id uuid not null
+  name text not null
+  ciphertext bytea not null
+  iv bytea not null
+  auth_tag bytea not null
+  key_id text not null
+  created_at timestamp with time zone not null
+  updated_at timestamp with time zone not null
+
 table concurrency_leases
   constraint concurrency_leases_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES deployments(id) ON DELETE CASCADE
   constraint concurrency_leases_flow_run_id_fkey FOREIGN KEY (flow_run_id) REFERENCES flow_runs(id) ON DELETE CASCADE
@@ -229,6 +256,12 @@ CREATE INDEX artifacts_flow_run_id_idx ON artifacts USING btree (flow_run_id, cr
 CREATE INDEX artifacts_key_idx ON artifacts USING btree (key, created_at, id) WHERE (key IS NOT NULL);
 CREATE UNIQUE INDEX artifacts_pkey ON artifacts USING btree (id);
 CREATE INDEX artifacts_task_run_id_idx ON artifacts USING btree (task_run_id, created_at, id) WHERE (task_run_id IS NOT NULL);
+CREATE UNIQUE INDEX block_types_pkey ON block_types USING btree (id);
+CREATE UNIQUE INDEX block_types_slug_key ON block_types USING btree (slug);
+CREATE INDEX blocks_key_id_idx ON blocks USING btree (key_id);
+CREATE INDEX blocks_name_idx ON blocks USING btree (name, id);
+CREATE UNIQUE INDEX blocks_pkey ON blocks USING btree (id);
+CREATE UNIQUE INDEX blocks_type_name_key ON blocks USING btree (block_type_id, name);
 CREATE INDEX concurrency_leases_deployment_id_idx ON concurrency_leases USING btree (deployment_id);
 CREATE INDEX concurrency_leases_expires_at_idx ON concurrency_leases USING btree (expires_at);
 CREATE UNIQUE INDEX concurrency_leases_pkey ON concurrency_leases USING btree (flow_run_id);

@@ -21,6 +21,8 @@ export interface Tables {
   deployment_schedules: DeploymentSchedulesTable;
   concurrency_leases: ConcurrencyLeasesTable;
   variables: VariablesTable;
+  block_types: BlockTypesTable;
+  blocks: BlocksTable;
   sluice_migrations: MigrationsTable;
 }
 
@@ -224,6 +226,35 @@ export interface VariablesTable {
   updated_at: Timestamp;
 }
 
+/** block_types: the kinds of block, built-in or registered from code. */
+export interface BlockTypesTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  schema: Json<Record<string, unknown>>;
+  secret_fields: Json<string[]>;
+  built_in: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A bytea column: read as bytes (pg gives a Buffer, PGlite a Uint8Array), written as a Buffer. */
+type Bytes = ColumnType<Uint8Array, Buffer, Buffer>;
+
+/** blocks: named instances of a block type; the data is only stored encrypted. */
+export interface BlocksTable {
+  id: string;
+  block_type_id: string;
+  name: string;
+  ciphertext: Bytes;
+  iv: Bytes;
+  auth_tag: Bytes;
+  key_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 /** sluice_migrations: the ledger of applied migrations. */
 export interface MigrationsTable {
   name: string;
@@ -242,3 +273,5 @@ export type WorkQueueRow = Selectable<WorkQueuesTable>;
 export type WorkerRow = Selectable<WorkersTable>;
 export type DeploymentRow = Selectable<DeploymentsTable>;
 export type DeploymentScheduleRow = Selectable<DeploymentSchedulesTable>;
+export type BlockTypeRow = Selectable<BlockTypesTable>;
+export type BlockRow = Selectable<BlocksTable>;

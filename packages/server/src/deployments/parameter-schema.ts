@@ -38,25 +38,45 @@ export function checkParameters(
   schema: Record<string, unknown>,
   parameters: Record<string, unknown>,
 ): FieldIssue[] {
-  const validate = compile(schema);
-  if (validate(parameters)) return [];
-  return (validate.errors ?? []).map(toIssue);
+  return checkAgainstSchema(schema, parameters, {
+    root: "parameters",
+    unknownField: "is not a parameter of this flow",
+  });
 }
 
-function toIssue(error: ErrorObject): FieldIssue {
+/** How checkAgainstSchema names fields. */
+export interface SchemaCheckNaming {
+  /** The first segment of every issue path ("parameters", "data"). */
+  readonly root: string;
+  /** The message for a field the schema does not allow. */
+  readonly unknownField: string;
+}
+
+/** One issue per failing field of `value` against the JSON schema, with paths like `data.bucket`. */
+export function checkAgainstSchema(
+  schema: Record<string, unknown>,
+  value: unknown,
+  naming: SchemaCheckNaming,
+): FieldIssue[] {
+  const validate = compile(schema);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((error) => toIssue(error, naming));
+}
+
+function toIssue(error: ErrorObject, naming: SchemaCheckNaming): FieldIssue {
   const segments = error.instancePath
     .split("/")
     .slice(1)
     .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
   const params = error.params as { missingProperty?: string; additionalProperty?: string };
   if (error.keyword === "required" && params.missingProperty) {
-    return { path: ["parameters", ...segments, params.missingProperty].join("."), message: "is required" };
+    return { path: [naming.root, ...segments, params.missingProperty].join("."), message: "is required" };
   }
   if (error.keyword === "additionalProperties" && params.additionalProperty) {
     return {
-      path: ["parameters", ...segments, params.additionalProperty].join("."),
-      message: "is not a parameter of this flow",
+      path: [naming.root, ...segments, params.additionalProperty].join("."),
+      message: naming.unknownField,
     };
   }
-  return { path: ["parameters", ...segments].join("."), message: error.message ?? error.keyword };
+  return { path: [naming.root, ...segments].join("."), message: error.message ?? error.keyword };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../db/database.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { startServer, type RunningServer } from "../server.js";
+import { TEST_ENCRYPTION_KEY } from "../testing/start-test-server.js";
 import { testHttp } from "../testing/test-http.js";
 import { insertQueuedRuns } from "../work-pools/work-pool-fixtures.js";
 
@@ -15,7 +16,14 @@ describe.skipIf(!url)("the PostgreSQL event bus", () => {
   let first: RunningServer;
   let second: RunningServer;
   const start = () =>
-    startServer({ host: "127.0.0.1", port: 0, databaseUrl: url, logLevel: "silent", services: false });
+    startServer({
+      host: "127.0.0.1",
+      port: 0,
+      databaseUrl: url,
+      encryptionKey: TEST_ENCRYPTION_KEY,
+      logLevel: "silent",
+      services: false,
+    });
 
   beforeAll(async () => {
     db = await openDatabase({ databaseUrl: url, maxConnections: 2 });

@@ -12,6 +12,8 @@ import { startTestServer, type TestServer } from "../testing/start-test-server.j
 import { issuePaths, items, testHttp, waitFor } from "../testing/test-http.js";
 import { SERVER_VERSION } from "../version.js";
 import { createOpenApiDocument, formatOpenApiDocument } from "./openapi-document.js";
+import { generateEncryptionKey } from "../blocks/encryption/encryption-key.js";
+import { Keyring } from "../blocks/encryption/keyring.js";
 
 let server: TestServer;
 let api: ReturnType<typeof testHttp>;
@@ -236,6 +238,7 @@ describe("error handler", () => {
       logger: createLogger("debug", (l) => lines.push(l)),
       config: loadServerConfig({}),
       events: new LocalEventBus(),
+      keyring: new Keyring(generateEncryptionKey()),
     });
   };
 

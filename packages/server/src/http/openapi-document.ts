@@ -5,6 +5,8 @@ import { loadServerConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { createLogger } from "../logger.js";
 import { compactOpenApiDocument } from "./openapi-components.js";
+import { generateEncryptionKey } from "../blocks/encryption/encryption-key.js";
+import { Keyring } from "../blocks/encryption/keyring.js";
 
 /**
  * The OpenAPI 3.1 document of the API, built without a database: declaring routes never touches
@@ -29,6 +31,7 @@ export function createOpenApiDocument(): unknown {
     logger: createLogger("silent"),
     config: loadServerConfig({}),
     events: new LocalEventBus(),
+    keyring: new Keyring(generateEncryptionKey()),
   });
   return compactOpenApiDocument(app.getOpenAPI31Document(OPENAPI_INFO));
 }

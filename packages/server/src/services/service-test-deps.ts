@@ -1,3 +1,5 @@
+import { generateEncryptionKey } from "../blocks/encryption/encryption-key.js";
+import { Keyring } from "../blocks/encryption/keyring.js";
 import type { Clock } from "../clock.js";
 import { loadServerConfig } from "../config.js";
 import { LocalEventBus } from "../events/event-bus.js";
@@ -17,6 +19,7 @@ export function serviceDepsFor(server: TestServer, clock: Clock): ServiceDeps & 
     logger: createLogger("silent"),
     config: loadServerConfig({}),
     events,
+    keyring: new Keyring(generateEncryptionKey()),
     published,
   };
 }

@@ -16,7 +16,17 @@ export interface TestServerOptions {
    * the database, so on the shared one it would change other test files' runs.
    */
   ownDatabase?: boolean;
+  /** Block encryption key (default TEST_ENCRYPTION_KEY, shared by every test server). */
+  encryptionKey?: string;
+  /** Decrypt-only keys (default none). */
+  previousEncryptionKeys?: readonly string[];
 }
+
+/**
+ * The block encryption key of test servers: fixed, so every test server (and a CLI subprocess given
+ * it as SLUICE_ENCRYPTION_KEY) reads the blocks of the shared PostgreSQL test database. Tests only.
+ */
+export const TEST_ENCRYPTION_KEY = "c2x1aWNlLXRlc3Qta2V5Om5vdC1wcm9kdWN0aW9uISE=";
 
 /** A test server, with the database it serves for direct inspection. */
 export interface TestServer extends RunningServer {
@@ -57,6 +67,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       // The URL lets the server LISTEN for other processes' events on the shared PostgreSQL database.
       databaseUrl,
       services: options.services ?? false,
+      encryptionKey: options.encryptionKey ?? TEST_ENCRYPTION_KEY,
+      ...(options.previousEncryptionKeys ? { previousEncryptionKeys: options.previousEncryptionKeys } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     return {
