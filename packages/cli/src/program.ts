@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { cliVersion } from "./cli-version.js";
 import { registerArtifactCommands } from "./commands/artifact.js";
+import { registerBlockCommands } from "./commands/block/index.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDbCommands } from "./commands/db.js";
 import { registerDeployCommand } from "./commands/deploy.js";
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   registerWorkPoolCommands(program);
   registerWorkQueueCommands(program);
   registerVariableCommands(program);
+  registerBlockCommands(program);
   registerConfigCommands(program);
   registerWorkerCommands(program);
   registerVersionCommand(program);

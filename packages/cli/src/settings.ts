@@ -60,6 +60,12 @@ export const SETTINGS: readonly SettingDef[] = [
     secret: "value",
     fallback: "(unset: key file in SLUICE_HOME)",
   },
+  {
+    name: "SLUICE_ENCRYPTION_PREVIOUS_KEYS",
+    description: "Older keys, decrypt only, kept during a key rotation",
+    secret: "value",
+    fallback: "(none)",
+  },
   { name: "SLUICE_SERVER_HOST", description: "Address the server listens on", fallback: "127.0.0.1" },
   { name: "SLUICE_SERVER_PORT", description: "Port the server listens on", fallback: "4200" },
   {

@@ -4,12 +4,13 @@ import { CliError, UsageError } from "../errors.js";
 import { printLine, printNote, withProgress } from "../output.js";
 import { maskUrlPassword } from "../settings.js";
 
-type ServerModule = typeof ServerPackage;
+/** `@sluice/server`, loaded on demand. */
+export type ServerModule = typeof ServerPackage;
 
 type Database = Awaited<ReturnType<ServerModule["openDatabase"]>>;
 
 /** Opens the configured database (SLUICE_DATABASE_URL, else PGlite in SLUICE_HOME), runs `work`, closes it. */
-async function withDatabase<T>(
+export async function withDatabase<T>(
   work: (server: ServerModule, db: Database, where: string) => Promise<T>,
 ): Promise<T> {
   const server = await import("@sluice/server");

@@ -49,10 +49,12 @@ export async function runCli(
   args: readonly string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
+  /** Written to the CLI's stdin, which is then closed (default: no stdin at all). */
+  input?: string,
 ): Promise<CliResult> {
   const release = await slot();
   try {
-    return await spawnCli(args, env, timeoutMs);
+    return await spawnCli(args, env, timeoutMs, input);
   } finally {
     release();
   }
@@ -62,6 +64,7 @@ function spawnCli(
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs: number,
+  input: string | undefined,
 ): Promise<CliResult> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith("SLUICE_") && k !== "FORCE_COLOR"),
@@ -70,8 +73,9 @@ function spawnCli(
     const child = spawn(process.execPath, ["--conditions=@sluice/source", "--import", "tsx", MAIN, ...args], {
       cwd: REPO_ROOT,
       env: { ...base, NO_COLOR: "1", SLUICE_HOME: testHome(), ...env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
