@@ -9,6 +9,7 @@
  * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite, --write (update the
  * generated block of docs/benchmarks.md). Results also go to bench/results/latest.json.
  */
+import { randomBytes } from "node:crypto";
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,10 +25,12 @@ const only = [...args].find((a) => a.startsWith("--only="))?.slice("--only=".len
 const PG_BASE = process.env.PGURL_BASE ?? "postgres://postgres@127.0.0.1:5432";
 const nodeArgs = ["--conditions=@sluice/source", "--import", "tsx"];
 const ZOMBIE_WINDOW = 10;
+// A server on PostgreSQL refuses to start without a block encryption key; the benchmarks use a fresh one.
+const BENCH_KEY = { SLUICE_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
 
 function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...nodeArgs, join(root, "bench/server-process.ts")], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...BENCH_KEY, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolveStart, reject) => {
@@ -48,7 +51,7 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () =>
 function runNode(script: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, join(root, script)], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...BENCH_KEY, ...env },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";

@@ -3,7 +3,7 @@
  * process: a deployment in that pool runs with no other setup, and Ctrl-C stops it all cleanly.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,14 @@ describe("sluice start", () => {
         if (Date.now() > deadline || server.exitCode !== null) throw new Error(`no server:\n${output}`);
         await new Promise((r) => setTimeout(r, 100));
       }
+      // Blocks work on a fresh SLUICE_HOME: the server generated its key file, for its owner only.
+      const saved = await client.call("saveBlock", {
+        params: { type: "secret", name: "e2e" },
+        body: { data: { value: "kept" } },
+      });
+      expect(saved.data).toEqual({ value: "********" });
+      if (process.platform !== "win32")
+        expect(statSync(join(home, "encryption.key")).mode & 0o777).toBe(0o600);
       const deployed = await runCli(["deploy", "--name", "hello"], env, project);
       expect(deployed.code, deployed.output + output).toBe(0);
       const watched = await runCli(

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.js";
 import { createClient, type SluiceClient } from "@sluice/client";
 import type { FlowRun } from "@sluice/contracts";
-import { createScratchDatabase, type ScratchDatabase } from "@sluice/server";
+import { createScratchDatabase, TEST_ENCRYPTION_KEY, type ScratchDatabase } from "@sluice/server";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURE = join(ROOT, "tests/e2e/fixtures/orchestration");
@@ -97,6 +97,8 @@ describe("the orchestration loop (server, deploy, workers, flow-run processes)",
       SLUICE_SERVER_PORT: String(port),
       SLUICE_LOG_LEVEL: "warn",
       SLUICE_DATABASE_URL: database?.url ?? "",
+      // A server on PostgreSQL refuses to start without a block encryption key.
+      SLUICE_ENCRYPTION_KEY: database ? TEST_ENCRYPTION_KEY : "",
       // Short windows so a zombie is found in seconds, not the default 90 s.
       SLUICE_ZOMBIE_WINDOW_SECONDS: "10",
       SLUICE_HEARTBEAT_SECONDS: "1",
