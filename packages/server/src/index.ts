@@ -16,6 +16,23 @@
  * await db.close();
  */
 export { createApp, OPENAPI_INFO, type AppDeps } from "./app.js";
+export { reencryptBlocks, type KeyRotationSummary } from "./blocks/block-key-rotation.js";
+export {
+  EncryptionKey,
+  generateEncryptionKey,
+  InvalidEncryptionKeyError,
+  KEY_FORMAT,
+  parseEncryptionKey,
+} from "./blocks/encryption/encryption-key.js";
+export {
+  KeyFileError,
+  keyFilePath,
+  nextKeyFilePath,
+  readKeyFile,
+  writeKeyFileExclusive,
+} from "./blocks/encryption/key-file.js";
+export { DecryptionError, Keyring } from "./blocks/encryption/keyring.js";
+export { MISSING_KEY_MESSAGE } from "./blocks/encryption/load-keyring.js";
 export { systemClock, type Clock } from "./clock.js";
 export { ConfigError, loadServerConfig, type ServerConfig, type ServerLogLevel } from "./config.js";
 export { loadServiceConfig, type ServiceConfig } from "./config.js";
