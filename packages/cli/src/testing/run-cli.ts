@@ -49,7 +49,7 @@ export async function runCli(
   args: readonly string[],
   env: Record<string, string> = {},
   timeoutMs = 60_000,
-  /** Written to the CLI's stdin, which is then closed (default: no stdin at all). */
+  /** Written to the CLI's stdin, which is then closed (default: nothing). */
   input?: string,
 ): Promise<CliResult> {
   const release = await slot();
@@ -73,9 +73,12 @@ function spawnCli(
     const child = spawn(process.execPath, ["--conditions=@sluice/source", "--import", "tsx", MAIN, ...args], {
       cwd: REPO_ROOT,
       env: { ...base, NO_COLOR: "1", SLUICE_HOME: testHome(), ...env },
-      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
-    if (input !== undefined) child.stdin?.end(input);
+    // Without input the CLI reads end-of-file at once, as from /dev/null. A CLI that exits before
+    // reading its input closes the pipe (EPIPE): its exit code and output tell the test what happened.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
