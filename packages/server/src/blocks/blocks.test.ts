@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import { SECRET_MASK } from "@sluice/contracts";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../testing/start-test-server.js";
+import { openDatabase } from "../db/database.js";
+import { startServer } from "../server.js";
+import { createScratchDatabase } from "../testing/scratch-database.js";
+import { startTestServer, TEST_ENCRYPTION_KEY, type TestServer } from "../testing/start-test-server.js";
 import { issuePaths, items, testHttp } from "../testing/test-http.js";
 
 let server: TestServer;
@@ -51,6 +54,43 @@ describe("block types", () => {
       status: 404,
       body: { code: "block_type_not_found", details: { slug: "no-such-type" } },
     });
+  });
+
+  const adminUrl = process.env.SLUICE_TEST_DATABASE_URL;
+  it.skipIf(!adminUrl)("are installed once when two servers start at once on a fresh database", async () => {
+    const scratch = await createScratchDatabase(adminUrl!, "block_types");
+    try {
+      const start = () =>
+        startServer({
+          host: "127.0.0.1",
+          port: 0,
+          databaseUrl: scratch.url,
+          encryptionKey: TEST_ENCRYPTION_KEY,
+          logLevel: "silent",
+          services: false,
+        });
+      const servers = await Promise.all([start(), start()]);
+      await Promise.all(servers.map((s) => s.close()));
+      const db = await openDatabase({ databaseUrl: scratch.url });
+      try {
+        const rows = await db.db
+          .selectFrom("block_types")
+          .select("slug")
+          .where("built_in", "=", true)
+          .execute();
+        expect(rows.map((r) => r.slug).sort()).toEqual([
+          "json",
+          "local-file-system",
+          "s3-bucket",
+          "secret",
+          "webhook",
+        ]);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await scratch.drop();
+    }
   });
 
   it("registers a custom type, refuses to delete it while used, deletes it when unused", async () => {
