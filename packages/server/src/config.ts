@@ -35,7 +35,15 @@ export const ServerConfigSchema = z.object({
     })
     .pipe(ServerLogLevel)
     .default("info"),
+  /** A key that authenticates with the admin scope; set, every route but the probes needs a key (default unset). */
+  SLUICE_API_KEY: z
+    .string()
+    .min(16, "use at least 16 characters (`openssl rand -hex 32` makes a good key)")
+    .optional(),
 });
+
+/** Settings whose values never appear in error messages. */
+const SECRET_VARIABLES = new Set(["SLUICE_API_KEY"]);
 
 /** Effective server configuration. */
 export interface ServerConfig {
@@ -49,6 +57,8 @@ export interface ServerConfig {
   readonly port: number;
   readonly migrateOnStart: boolean;
   readonly logLevel: ServerLogLevel;
+  /** The server's own admin key (SLUICE_API_KEY), or undefined. Never log it. */
+  readonly apiKey: string | undefined;
 }
 
 /** Thrown when an environment variable holds a bad value; the message names the variable. */
@@ -71,7 +81,9 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? "environment");
-      return { variable, text: `${variable}=${JSON.stringify(present[variable] ?? "")}: ${issue.message}` };
+      // A secret's value is never repeated back, not even a wrong one.
+      const shown = SECRET_VARIABLES.has(variable) ? "(hidden)" : JSON.stringify(present[variable] ?? "");
+      return { variable, text: `${variable}=${shown}: ${issue.message}` };
     });
     throw new ConfigError(
       `invalid server configuration: ${problems.map((p) => p.text).join("; ")}`,
@@ -88,6 +100,7 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
     port: values.SLUICE_SERVER_PORT,
     migrateOnStart: values.SLUICE_MIGRATE_ON_START,
     logLevel: values.SLUICE_LOG_LEVEL,
+    apiKey: values.SLUICE_API_KEY,
   };
 }
 

@@ -30,6 +30,10 @@ export interface StartServerOptions {
   logLevel?: ServerLogLevel;
   /** Log only errors (default false). */
   quiet?: boolean;
+  /** Where log lines go (default stderr). */
+  logWrite?: (line: string) => void;
+  /** A key that authenticates with the admin scope and turns authentication on (default SLUICE_API_KEY). */
+  apiKey?: string | undefined;
   /** The time source (default the system clock); tests inject their own. */
   clock?: Clock;
   /** What this process is, named in a PGlite data directory's lock file (default "sluice server"). */
@@ -70,7 +74,7 @@ export interface RunningServer {
 /** Opens the database, migrates it (unless told not to) and serves the API over HTTP. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, options.logWrite);
   const ownsDatabase = options.database === undefined;
   const database =
     options.database ??
@@ -134,6 +138,7 @@ function resolveConfig(options: StartServerOptions): ServerConfig {
     port: options.port ?? env.port,
     migrateOnStart: options.migrateOnStart ?? env.migrateOnStart,
     logLevel: options.logLevel ?? (options.quiet ? "error" : env.logLevel),
+    apiKey: options.apiKey ?? env.apiKey,
   };
 }
 

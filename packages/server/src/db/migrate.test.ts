@@ -73,6 +73,7 @@ describe("migrations", () => {
     await resetDatabase(database);
     await sql`drop table ${sql.id("sluice_migrations")}`.execute(database.db);
     for (const table of [
+      "api_keys",
       "variables",
       "concurrency_leases",
       "deployment_schedules",

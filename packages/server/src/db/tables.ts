@@ -21,6 +21,7 @@ export interface Tables {
   deployment_schedules: DeploymentSchedulesTable;
   concurrency_leases: ConcurrencyLeasesTable;
   variables: VariablesTable;
+  api_keys: ApiKeysTable;
   sluice_migrations: MigrationsTable;
 }
 
@@ -222,6 +223,18 @@ export interface VariablesTable {
   tags: Json<string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** api_keys: keys callers authenticate with; only the SHA-256 of each key is kept. */
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  scope: "read" | "write" | "admin";
+  key_hash: string;
+  prefix: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
 }
 
 /** sluice_migrations: the ledger of applied migrations. */

@@ -16,6 +16,10 @@ export interface TestServerOptions {
    * the database, so on the shared one it would change other test files' runs.
    */
   ownDatabase?: boolean;
+  /** The server's SLUICE_API_KEY (default none). */
+  apiKey?: string;
+  /** Receives the server's log lines at warn and above (default: no logging). */
+  logWrite?: (line: string) => void;
 }
 
 /** A test server, with the database it serves for direct inspection. */
@@ -53,7 +57,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       port: 0,
       database: db,
       migrateOnStart: false,
-      logLevel: "silent",
+      logLevel: options.logWrite ? "warn" : "silent",
+      ...(options.logWrite ? { logWrite: options.logWrite } : {}),
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       // The URL lets the server LISTEN for other processes' events on the shared PostgreSQL database.
       databaseUrl,
       services: options.services ?? false,

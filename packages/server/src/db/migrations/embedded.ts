@@ -14,4 +14,8 @@ export const EMBEDDED_MIGRATIONS: readonly { readonly name: string; readonly sql
     name: "0003_variables",
     sql: "-- 0003_variables: named JSON values that flows, deployments and sluice.yaml read at run time.\n--\n-- Why this shape: names are the key users type (`{{ variables.NAME }}`), so they are unique and\n-- listed in name order; the value is any JSON (at most 5,000 characters serialised, checked by the\n-- API); tags are a jsonb array like everywhere else.\n\ncreate table variables (\n  id uuid primary key,\n  name text not null,\n  value jsonb not null,\n  tags jsonb not null default '[]',\n  created_at timestamptz not null,\n  updated_at timestamptz not null,\n  constraint variables_name_key unique (name)\n);\n",
   },
+  {
+    name: "0005_api_keys",
+    sql: "-- 0005_api_keys: API keys that callers present as `Authorization: Bearer <key>`.\n--\n-- Why this shape: the key itself is never stored, only its SHA-256 (a random 256-bit key needs no\n-- slow hash: there is nothing to guess, see docs/decisions), so a copy of the database does not\n-- let anyone in. Requests look keys up by that hash (unique, so indexed). The prefix is the key's\n-- first characters, kept so people can tell keys apart in listings. last_used_at is written at most\n-- once a minute per key; expires_at is null for a key that never expires.\n\ncreate table api_keys (\n  id uuid primary key,\n  name text not null,\n  scope text not null check (scope in ('read', 'write', 'admin')),\n  key_hash text not null,\n  prefix text not null,\n  created_at timestamptz not null,\n  last_used_at timestamptz,\n  expires_at timestamptz,\n  constraint api_keys_name_key unique (name),\n  constraint api_keys_key_hash_key unique (key_hash)\n);\n",
+  },
 ];
