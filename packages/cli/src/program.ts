@@ -14,6 +14,7 @@ import { registerServerCommands } from "./commands/server.js";
 import { registerStartCommand } from "./commands/start.js";
 import { registerTaskRunCommands } from "./commands/task-run.js";
 import { registerVariableCommands } from "./commands/variable.js";
+import { registerApiKeyCommands } from "./commands/api-key.js";
 import { registerVersionCommand } from "./commands/version.js";
 import { registerWorkerCommands } from "./commands/worker.js";
 
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   registerWorkPoolCommands(program);
   registerWorkQueueCommands(program);
   registerVariableCommands(program);
+  registerApiKeyCommands(program);
   registerConfigCommands(program);
   registerWorkerCommands(program);
   registerVersionCommand(program);
