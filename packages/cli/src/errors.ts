@@ -59,6 +59,12 @@ export function issuesOf(error: unknown): { path: string; message: string }[] {
 
 /** The message printed for any error, naming the API error code when there is one. */
 export function describeError(error: unknown): string {
+  if (isApiError(error) && error.status === 401) {
+    // The server says no more than "unauthorized"; say what to do about it.
+    return process.env.SLUICE_API_KEY
+      ? "the server refused the API key in SLUICE_API_KEY: it is wrong, expired or revoked (unauthorized)"
+      : "the server needs an API key: set SLUICE_API_KEY (unauthorized)";
+  }
   if (isApiError(error)) {
     const lines = [`${error.message} (${error.code})`];
     for (const issue of issuesOf(error)) lines.push(`  - ${issue.path || "(root)"}: ${issue.message}`);

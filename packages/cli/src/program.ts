@@ -15,6 +15,7 @@ import { registerServerCommands } from "./commands/server.js";
 import { registerStartCommand } from "./commands/start.js";
 import { registerTaskRunCommands } from "./commands/task-run.js";
 import { registerVariableCommands } from "./commands/variable.js";
+import { registerApiKeyCommands } from "./commands/api-key.js";
 import { registerVersionCommand } from "./commands/version.js";
 import { registerWorkerCommands } from "./commands/worker.js";
 
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   registerWorkQueueCommands(program);
   registerVariableCommands(program);
   registerBlockCommands(program);
+  registerApiKeyCommands(program);
   registerConfigCommands(program);
   registerWorkerCommands(program);
   registerVersionCommand(program);

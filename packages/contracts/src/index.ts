@@ -6,6 +6,7 @@
  * import { routes, FlowRun } from "@sluice/contracts";
  * const run = FlowRun.parse(await (await fetch(url + routes.readFlowRun.path.replace("{id}", id))).json());
  */
+export * from "./api-keys.js";
 export * from "./artifacts.js";
 export * from "./base-job-templates.js";
 export * from "./blocks.js";

@@ -2,6 +2,11 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { API_VERSION, FLOW_RUN_PAGE_PATH, MAX_REQUEST_BODY_BYTES, type ApiError } from "@sluice/contracts";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "./app-deps.js";
+import { createApiKeyAuthenticator } from "./auth/api-key-authenticator.js";
+import { mountApiKeyRoutes } from "./auth/api-key-routes.js";
+import { createApiKeyService } from "./auth/api-key-service.js";
+import { authMiddleware } from "./auth/auth-middleware.js";
+import { createFailureLimiter } from "./auth/failure-limiter.js";
 import { mountArtifactRoutes } from "./artifacts/artifact-routes.js";
 import { mountBlockRoutes } from "./blocks/block-routes.js";
 import { createBlockService } from "./blocks/block-service.js";
@@ -15,6 +20,7 @@ import { mountFlowRoutes } from "./flows/flow-routes.js";
 import { createFlowService } from "./flows/flow-service.js";
 import { createErrorHandler, validationFailed } from "./http/error-handler.js";
 import { NotFoundError } from "./http/errors.js";
+import { BEARER_SCHEME } from "./http/route-def.js";
 import { compactOpenApiDocument } from "./http/openapi-components.js";
 import { API_DOCS_HTML, HOME_HTML, runPageHtml } from "./http/pages.js";
 import { mountLogRoutes } from "./logs/log-routes.js";
@@ -57,6 +63,11 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     },
   });
   app.onError(createErrorHandler(deps.logger));
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key; needed once SLUICE_API_KEY is set or any key exists.",
+  });
   app.notFound((c) => {
     const error = new NotFoundError("not_found", `no route for ${c.req.method} ${c.req.path}`);
     return c.json({ code: error.code, message: error.message } satisfies ApiError, 404);
@@ -67,6 +78,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     const ms = Math.round((performance.now() - started) * 10) / 10;
     deps.logger.debug("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms });
   });
+  const authenticator = createApiKeyAuthenticator(deps);
+  const limiter = createFailureLimiter(() => deps.clock.now().getTime());
+  app.use("/api/*", authMiddleware({ authenticator, limiter, logger: deps.logger }));
   app.use(
     "/api/*",
     bodyLimit({
@@ -95,6 +109,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountDeploymentRoutes(app, createDeploymentService(deps, flows));
   const workPools = createWorkPoolService(deps);
   mountWorkPoolRoutes(app, workPools, createClaimService(deps, workPools));
+  mountApiKeyRoutes(app, createApiKeyService(deps, authenticator));
   let document: object | undefined;
   app.get("/api/openapi.json", (c) =>
     c.json((document ??= compactOpenApiDocument(app.getOpenAPI31Document(OPENAPI_INFO)))),

@@ -15,6 +15,7 @@ describe("loadServerConfig", () => {
       logLevel: "info",
       encryptionKey: undefined,
       previousEncryptionKeys: [],
+      apiKey: undefined,
     });
   });
 
@@ -36,6 +37,23 @@ describe("loadServerConfig", () => {
       migrateOnStart: false,
       logLevel: "debug",
     });
+  });
+
+  it("reads SLUICE_API_KEY and never repeats a bad one in the error", () => {
+    expect(loadServerConfig({ SLUICE_API_KEY: "a-long-enough-server-key" }).apiKey).toBe(
+      "a-long-enough-server-key",
+    );
+    const error = (() => {
+      try {
+        loadServerConfig({ SLUICE_API_KEY: "short-secret" });
+      } catch (thrown) {
+        return thrown as ConfigError;
+      }
+      throw new Error("a 12-character key was accepted");
+    })();
+    expect(error.variables).toEqual(["SLUICE_API_KEY"]);
+    expect(error.message).toMatch(/SLUICE_API_KEY=\(hidden\): use at least 16 characters/);
+    expect(error.message).not.toContain("short-secret");
   });
 
   it("reads the SDK's spellings of SLUICE_LOG_LEVEL (WARNING, CRITICAL)", () => {

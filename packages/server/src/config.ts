@@ -45,10 +45,19 @@ export const ServerConfigSchema = z.object({
   SLUICE_ENCRYPTION_KEY: z.string().optional(),
   /** Comma-separated older keys, decrypt only (kept while a rotation reaches every server). */
   SLUICE_ENCRYPTION_PREVIOUS_KEYS: z.string().optional(),
+  /** A key that authenticates with the admin scope; set, every route but the probes needs a key (default unset). */
+  SLUICE_API_KEY: z
+    .string()
+    .min(16, "use at least 16 characters (`openssl rand -hex 32` makes a good key)")
+    .optional(),
 });
 
-/** Variables whose values are never repeated in an error message. */
-const SECRET_VARIABLES = new Set(["SLUICE_ENCRYPTION_KEY", "SLUICE_ENCRYPTION_PREVIOUS_KEYS"]);
+/** Settings whose values never appear in error messages. */
+const SECRET_VARIABLES = new Set([
+  "SLUICE_ENCRYPTION_KEY",
+  "SLUICE_ENCRYPTION_PREVIOUS_KEYS",
+  "SLUICE_API_KEY",
+]);
 
 /** Effective server configuration. */
 export interface ServerConfig {
@@ -66,6 +75,8 @@ export interface ServerConfig {
   readonly encryptionKey: EncryptionKey | undefined;
   /** SLUICE_ENCRYPTION_PREVIOUS_KEYS: decrypt-only keys (default none). */
   readonly previousEncryptionKeys: readonly EncryptionKey[];
+  /** The server's own admin key (SLUICE_API_KEY), or undefined. Never log it. */
+  readonly apiKey: string | undefined;
 }
 
 /** Thrown when an environment variable holds a bad value; the message names the variable. */
@@ -88,8 +99,9 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? "environment");
-      const shown = SECRET_VARIABLES.has(variable) ? "" : `=${JSON.stringify(present[variable] ?? "")}`;
-      return { variable, text: `${variable}${shown}: ${issue.message}` };
+      // A secret's value is never repeated back, not even a wrong one.
+      const shown = SECRET_VARIABLES.has(variable) ? "(hidden)" : JSON.stringify(present[variable] ?? "");
+      return { variable, text: `${variable}=${shown}: ${issue.message}` };
     });
     throw new ConfigError(
       `invalid server configuration: ${problems.map((p) => p.text).join("; ")}`,
@@ -113,6 +125,7 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
         values.SLUICE_ENCRYPTION_PREVIOUS_KEYS,
         parseEncryptionKeyList,
       ) ?? [],
+    apiKey: values.SLUICE_API_KEY,
   };
 }
 

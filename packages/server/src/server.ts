@@ -39,6 +39,10 @@ export interface StartServerOptions {
   logLevel?: ServerLogLevel;
   /** Log only errors (default false). */
   quiet?: boolean;
+  /** Where log lines go (default stderr). */
+  logWrite?: (line: string) => void;
+  /** A key that authenticates with the admin scope and turns authentication on (default SLUICE_API_KEY). */
+  apiKey?: string | undefined;
   /** The time source (default the system clock); tests inject their own. */
   clock?: Clock;
   /** What this process is, named in a PGlite data directory's lock file (default "sluice server"). */
@@ -83,7 +87,7 @@ export interface RunningServer {
 /** Opens the database, migrates it (unless told not to) and serves the API over HTTP. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, options.logWrite);
   const ownsDatabase = options.database === undefined;
   // Before the database opens: a server that cannot encrypt must not start at all.
   const keyring = loadKeyring({ ...config, storage: keyStorage(config, options) }, logger);
@@ -159,6 +163,7 @@ function resolveConfig(options: StartServerOptions): ServerConfig {
     previousEncryptionKeys:
       options.previousEncryptionKeys?.map((text) => optionKey("previousEncryptionKeys", text)) ??
       env.previousEncryptionKeys,
+    apiKey: options.apiKey ?? env.apiKey,
   };
 }
 

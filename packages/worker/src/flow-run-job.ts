@@ -12,6 +12,8 @@ export interface FlowRunJobDeps {
   launcher: Launcher;
   /** The API URL the job's flow run reports to. */
   apiUrl: string;
+  /** The key the job's flow run sends (the worker's own; default none). Never logged. */
+  apiKey?: string | undefined;
   logger: WorkerLogger;
   /** Milliseconds between SIGTERM and SIGKILL when a run is cancelled. */
   cancelGraceMs: number;
@@ -80,7 +82,7 @@ export class FlowRunJob {
     const { client, launcher, logger } = this.deps;
     let prepared: ReturnType<typeof prepareJob>;
     try {
-      prepared = prepareJob(this.claimed, this.pool, launcher, this.deps.apiUrl);
+      prepared = prepareJob(this.claimed, this.pool, launcher, this.deps.apiUrl, this.deps.apiKey);
     } catch (error) {
       const failed = error instanceof InvalidJobConfigurationError;
       return this.propose({ type: failed ? "FAILED" : "CRASHED", message: describeError(error) });

@@ -47,6 +47,16 @@ describe("prepareJob", () => {
     expect(streamOutput).toBe(false);
   });
 
+  it("passes the worker's API key to the flow run, unless the job's env sets its own", () => {
+    const withKey = prepareJob(claimed({}), pool, launcher, "http://x", "sluice_worker-key");
+    expect(withKey.request.env.SLUICE_API_KEY).toBe("sluice_worker-key");
+    const own = prepareJob(claimed({ env: { SLUICE_API_KEY: "job-key" } }), pool, launcher, "http://x", "k");
+    expect(own.request.env.SLUICE_API_KEY).toBe("job-key");
+    expect(prepareJob(claimed({}), pool, launcher, "http://x").request.env).not.toHaveProperty(
+      "SLUICE_API_KEY",
+    );
+  });
+
   it("names the field when the rendered configuration has the wrong type", () => {
     expect(() => prepareJob(claimed({ streamOutput: "yes" }), pool, launcher, "http://x")).toThrow(
       /invalid process job configuration: streamOutput/,

@@ -147,6 +147,8 @@ class PoolWorker implements Worker {
         return pool;
       } catch (error) {
         if (error instanceof SluiceApiError && error.status === 404) return this.createPool(name);
+        // A refused key will not get better by retrying: stop with the server's answer.
+        if (error instanceof SluiceApiError && (error.status === 401 || error.status === 403)) throw error;
         if (this.stopping) return undefined;
         this.contact.failed(error);
         await this.sleep(reconnectDelayMs(attempt));
@@ -251,6 +253,7 @@ class PoolWorker implements Worker {
         client: this.api,
         launcher,
         apiUrl: this.api.baseUrl,
+        apiKey: this.options.apiKey,
         logger: this.logger,
         cancelGraceMs: this.options.cancelGraceSeconds * 1000,
       });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApiKeyCreate, ApiKeyCreated, ApiKeyList } from "../api-keys.js";
 import { Artifact, ArtifactCreate, ArtifactFilter, ArtifactPage, ArtifactUpdate } from "../artifacts.js";
 import {
   Block,
@@ -673,6 +674,36 @@ export const routes = {
     tag: "blocks",
     body: BlockFilter,
     response: BlockPage,
+    errors: [404],
+  }),
+
+  createApiKey: defineRoute({
+    method: "post",
+    path: "/api/api-keys",
+    operationId: "createApiKey",
+    summary: "Create an API key (admin scope); the key is in this response only.",
+    tag: "api-keys",
+    body: ApiKeyCreate,
+    response: ApiKeyCreated,
+    status: 201,
+    errors: [409],
+  }),
+  listApiKeys: defineRoute({
+    method: "get",
+    path: "/api/api-keys",
+    operationId: "listApiKeys",
+    summary: "List API keys (admin scope), without the keys themselves.",
+    tag: "api-keys",
+    response: ApiKeyList,
+  }),
+  deleteApiKey: defineRoute({
+    method: "delete",
+    path: "/api/api-keys/{id}",
+    operationId: "deleteApiKey",
+    summary: "Revoke an API key (admin scope).",
+    tag: "api-keys",
+    params: IdParams,
+    response: Empty,
     errors: [404],
   }),
 } as const;

@@ -75,6 +75,7 @@ describe("migrations", () => {
     for (const table of [
       "blocks",
       "block_types",
+      "api_keys",
       "variables",
       "concurrency_leases",
       "deployment_schedules",

@@ -23,6 +23,7 @@ export interface Tables {
   variables: VariablesTable;
   block_types: BlockTypesTable;
   blocks: BlocksTable;
+  api_keys: ApiKeysTable;
   sluice_migrations: MigrationsTable;
 }
 
@@ -253,6 +254,18 @@ export interface BlocksTable {
   key_id: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** api_keys: keys callers authenticate with; only the SHA-256 of each key is kept. */
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  scope: "read" | "write" | "admin";
+  key_hash: string;
+  prefix: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
 }
 
 /** sluice_migrations: the ledger of applied migrations. */

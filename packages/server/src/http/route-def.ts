@@ -1,18 +1,24 @@
 import { createRoute, type OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
-import { ApiError, type RouteDef } from "@sluice/contracts";
+import { ApiError, PUBLIC_API_PATHS, type RouteDef } from "@sluice/contracts";
 import type { Context, Env } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid request: malformed JSON or a field failing validation (details.issues names it).",
+  401: "Authentication is on and the request has no valid API key (missing, wrong, expired or revoked).",
+  403: "The API key's scope is too small for this request; the message names the scope needed.",
   404: "The resource does not exist.",
   409: "The request conflicts with the resource's current state.",
   413: "The request or one of its fields is too large.",
   415: "The request body is not application/json.",
+  429: "Too many failed authentication attempts from this address; see Retry-After.",
   500: "Internal error.",
   503: "The database is unavailable.",
 };
+
+/** The OpenAPI security scheme of API keys (`Authorization: Bearer <key>`), registered by createApp. */
+export const BEARER_SCHEME = "apiKey";
 
 /** Converts a contract route into an OpenAPI route; the contract is the only declaration. */
 export function toOpenApiRoute(def: RouteDef): RouteConfig {
@@ -21,7 +27,16 @@ export function toOpenApiRoute(def: RouteDef): RouteConfig {
   const bodyStatuses = def.body ? [413, 415] : [];
   // Meta routes never touch the database (ready declares its own 503).
   const databaseStatuses = def.tag === "meta" ? [] : [503];
-  const statuses = [...inputStatuses, ...(def.errors ?? []), ...bodyStatuses, 500, ...databaseStatuses];
+  // Every route but the probes needs an API key once authentication is on.
+  const authStatuses = PUBLIC_API_PATHS.includes(def.path) ? [] : [401, 403, 429];
+  const statuses = [
+    ...inputStatuses,
+    ...authStatuses,
+    ...(def.errors ?? []),
+    ...bodyStatuses,
+    500,
+    ...databaseStatuses,
+  ];
   const errorStatuses = [...new Set(statuses)].sort((a, b) => a - b);
   const responses: RouteConfig["responses"] = {
     [status]: { description: def.summary, content: { "application/json": { schema: def.response } } },
@@ -38,6 +53,7 @@ export function toOpenApiRoute(def: RouteDef): RouteConfig {
     operationId: def.operationId,
     summary: def.summary,
     tags: [def.tag],
+    ...(authStatuses.length > 0 ? { security: [{ [BEARER_SCHEME]: [] }] } : {}),
     request: {
       ...(def.params ? { params: def.params } : {}),
       ...(def.query ? { query: def.query } : {}),

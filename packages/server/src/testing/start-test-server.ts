@@ -20,6 +20,10 @@ export interface TestServerOptions {
   encryptionKey?: string;
   /** Decrypt-only keys (default none). */
   previousEncryptionKeys?: readonly string[];
+  /** The server's SLUICE_API_KEY (default none). */
+  apiKey?: string;
+  /** Receives the server's log lines at warn and above (default: no logging). */
+  logWrite?: (line: string) => void;
 }
 
 /**
@@ -63,7 +67,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       port: 0,
       database: db,
       migrateOnStart: false,
-      logLevel: "silent",
+      logLevel: options.logWrite ? "warn" : "silent",
+      ...(options.logWrite ? { logWrite: options.logWrite } : {}),
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       // The URL lets the server LISTEN for other processes' events on the shared PostgreSQL database.
       databaseUrl,
       services: options.services ?? false,
