@@ -62,3 +62,22 @@ export {
   type ArtifactOptions,
 } from "./artifacts/artifacts.js";
 export { variables } from "./variables/variables.js";
+export {
+  BlockDataError,
+  BlockNotFoundError,
+  defineBlockType,
+  isBlockKind,
+  type BlockKind,
+  type BlockTypeDefinition,
+} from "./blocks/block-kind.js";
+export {
+  JsonBlock,
+  LocalFileSystem,
+  S3Bucket,
+  Secret,
+  SecretValue,
+  Webhook,
+  WebhookTarget,
+  type LocalFileSystemSettings,
+  type S3BucketSettings,
+} from "./blocks/built-in-blocks.js";

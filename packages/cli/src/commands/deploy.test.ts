@@ -159,6 +159,46 @@ describe("sluice deploy", () => {
     expect(page.items).toEqual([]);
   });
 
+  it("fills variable and block templates from the server, refusing a secret field", async () => {
+    const limitVar = `deploy_limit_${suffix.replace(/-/g, "_")}`;
+    await api.call("setVariable", { params: { name: limitVar }, body: { value: 4 } });
+    await api.call("saveBlock", {
+      params: { type: "json", name: `tier-${suffix}` },
+      body: { data: { value: "gold" } },
+    });
+    await api.call("saveBlock", {
+      params: { type: "secret", name: `token-${suffix}` },
+      body: { data: { value: "deploy-secret-value" } },
+    });
+    const templated = `deployments:
+  - name: templated
+    entrypoint: flows/etl.ts:etl
+    concurrencyLimit: "{{ variables.${limitVar} }}"
+    parameters:
+      limit: "{{ variables.${limitVar} }}"
+    tags: ["tier-{{ blocks.json.tier-${suffix}.value }}"]
+`;
+    writeFileSync(file("templated.yaml"), templated);
+    const result = await runCli(["deploy", "--file", file("templated.yaml")], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await read(etlFlow, "templated")).toMatchObject({
+      concurrencyLimit: 4,
+      parameters: { limit: 4 },
+      tags: ["tier-gold"],
+    });
+
+    writeFileSync(
+      file("secret.yaml"),
+      `deployments:\n  - name: leaky\n    entrypoint: flows/etl.ts:etl\n    parameters:\n      token: "{{ blocks.secret.token-${suffix}.value }}"\n      limit: "{{ variables.missing_${limitVar} }}"\n`,
+    );
+    const refused = await runCli(["deploy", "--file", file("secret.yaml")], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('would copy the secret field "value" into the deployment');
+    expect(refused.stderr).toContain(`no variable named "missing_${limitVar}" on the server`);
+    expect(refused.stderr).not.toContain("deploy-secret-value");
+    await expect(read(etlFlow, "leaky")).rejects.toMatchObject({ code: "deployment_not_found" });
+  });
+
   it("names a missing project file", async () => {
     const result = await runCli(["deploy", "--file", file("nope.yaml")], env);
     expect(result.code).toBe(1);

@@ -7,6 +7,7 @@ import { collect, splitList } from "../params.js";
 import { prepareDeployments, upsertPreparedDeployment } from "../project-file/deploy-project.js";
 import { DEFAULT_PROJECT_FILE, loadProjectFile } from "../project-file/load-project-file.js";
 import type { DeploymentEntry } from "../project-file/project-file-schema.js";
+import { templateLookup } from "../project-file/template-lookup.js";
 import {
   deploymentAddress,
   describePool,
@@ -75,13 +76,13 @@ export function registerDeployCommand(program: Command): void {
     .option("-f, --file <path>", "the project file", DEFAULT_PROJECT_FILE)
     .option("--json", "print the deployments as JSON")
     .action(async (opts: DeployOptions) => {
-      const project = await loadProjectFile(opts.file);
-      const indexes = chooseDeployments(
-        project.content.deployments,
-        { all: opts.all, names: splitList(opts.name) },
-        opts.file,
-      );
       await withConnection({}, async ({ api }) => {
+        const project = await loadProjectFile(opts.file, { lookup: templateLookup(api) });
+        const indexes = chooseDeployments(
+          project.content.deployments,
+          { all: opts.all, names: splitList(opts.name) },
+          opts.file,
+        );
         const prepared = await withProgress("Checking entrypoints, schedules and work pools", () =>
           prepareDeployments(api, project, indexes),
         );

@@ -4,7 +4,12 @@ import type { z } from "zod";
 import { CliError } from "../errors.js";
 import { ProjectFileError, type ProjectFileIssue } from "./project-file-error.js";
 import { ProjectFileSchema, type ProjectFile } from "./project-file-schema.js";
-import { applyTemplates } from "./templating.js";
+import {
+  applyTemplates,
+  collectTemplateReferences,
+  type TemplateBlock,
+  type TemplateContext,
+} from "./templating.js";
 import { YamlSource, formatFieldPath, type FieldPath } from "./yaml-source.js";
 
 /** The project file's name when --file is not given. */
@@ -42,7 +47,7 @@ export function parseProjectFile(
   text: string,
   file: string,
   directory: string,
-  env: NodeJS.ProcessEnv = process.env,
+  context: TemplateContext = { env: process.env },
 ): LoadedProjectFile {
   const source = new YamlSource(text);
   const syntax = source.problems();
@@ -59,7 +64,7 @@ export function parseProjectFile(
     typeof raw === "object" && !Array.isArray(raw)
       ? Object.fromEntries(Object.entries(raw).filter(([key]) => !definitions.has(key)))
       : raw;
-  const templated = applyTemplates(content, env);
+  const templated = applyTemplates(content, context);
   if (templated.problems.length > 0) {
     throw new ProjectFileError(
       file,
@@ -84,10 +89,43 @@ export function parseProjectFile(
   };
 }
 
-/** Reads a project file (default ./sluice.yaml), failing with a clear message when it is missing. */
+/** Fetches what `{{ variables.NAME }}` and `{{ blocks.TYPE.NAME }}` name; undefined when absent. */
+export interface TemplateLookup {
+  variable(name: string): Promise<{ value: unknown } | undefined>;
+  block(type: string, name: string): Promise<TemplateBlock | undefined>;
+}
+
+/** Fetches every variable and block the file's templates name, at once. */
+async function fetchTemplateValues(
+  text: string,
+  lookup: TemplateLookup,
+): Promise<Pick<TemplateContext, "variables" | "blocks">> {
+  const source = new YamlSource(text);
+  if (source.problems().length > 0) return {};
+  const references = collectTemplateReferences(source.toValue());
+  const variables = new Map<string, unknown>();
+  const blocks = new Map<string, TemplateBlock>();
+  await Promise.all([
+    ...[...references.variables].map(async (name) => {
+      const found = await lookup.variable(name);
+      if (found) variables.set(name, found.value);
+    }),
+    ...[...references.blocks].map(async (key) => {
+      const [type = "", name = ""] = key.split("/");
+      const found = await lookup.block(type, name);
+      if (found) blocks.set(key, found);
+    }),
+  ]);
+  return { variables, blocks };
+}
+
+/**
+ * Reads a project file (default ./sluice.yaml), failing with a clear message when it is missing.
+ * With `lookup`, templates naming variables and blocks are filled from the server.
+ */
 export async function loadProjectFile(
   file: string = DEFAULT_PROJECT_FILE,
-  env: NodeJS.ProcessEnv = process.env,
+  options: { env?: NodeJS.ProcessEnv; lookup?: TemplateLookup } = {},
 ): Promise<LoadedProjectFile> {
   const absolute = resolve(file);
   let text: string;
@@ -103,5 +141,6 @@ export async function loadProjectFile(
     }
     throw new CliError(`could not read ${file}: ${(error as Error).message}`, 1, { cause: error });
   }
-  return parseProjectFile(text, file, dirname(absolute), env);
+  const fetched = options.lookup ? await fetchTemplateValues(text, options.lookup) : {};
+  return parseProjectFile(text, file, dirname(absolute), { env: options.env ?? process.env, ...fetched });
 }

@@ -6,6 +6,7 @@ import { parseIsoDuration } from "./duration.js";
 import { parseProjectFile } from "./load-project-file.js";
 import { ProjectFileError } from "./project-file-error.js";
 import { checkScheduleEntry } from "./schedule-check.js";
+import { collectTemplateReferences, type TemplateContext } from "./templating.js";
 
 const FULL = `deployments:
   - name: nightly
@@ -34,9 +35,13 @@ const FULL = `deployments:
 `;
 
 /** Parses `text`, expecting a ProjectFileError, and answers its message lines. */
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+function problems(
+  text: string,
+  env: NodeJS.ProcessEnv = {},
+  values: Omit<TemplateContext, "env"> = {},
+): string[] {
   try {
-    parseProjectFile(text, "sluice.yaml", "/project", env);
+    parseProjectFile(text, "sluice.yaml", "/project", { env, ...values });
   } catch (error) {
     if (error instanceof ProjectFileError)
       return error.message.split("\n").filter((l) => l.startsWith("sluice.yaml:"));
@@ -47,7 +52,7 @@ function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 
 describe("sluice.yaml", () => {
   it("maps every key of the documented example to the deployment upsert", () => {
-    const project = parseProjectFile(FULL, "sluice.yaml", "/project", {});
+    const project = parseProjectFile(FULL, "sluice.yaml", "/project", { env: {} });
     const entry = project.content.deployments[0];
     if (!entry) throw new Error("no deployment parsed");
     const upsert = toDeploymentUpsert(
@@ -95,7 +100,7 @@ describe("sluice.yaml", () => {
       "deployments:\n  - name: a\n    entrypoint: f.ts:x\n",
       "sluice.yaml",
       "/p",
-      {},
+      { env: {} },
     );
     const entry = project.content.deployments[0];
     if (!entry) throw new Error("no deployment parsed");
@@ -129,7 +134,7 @@ deployments:
     <<: *defaults
     crashRetries: 3
 `;
-    const { content } = parseProjectFile(text, "sluice.yaml", "/p", { POOL: "pool-a" });
+    const { content } = parseProjectFile(text, "sluice.yaml", "/p", { env: { POOL: "pool-a" } });
     expect(content.deployments).toEqual([
       {
         name: "hello",
@@ -158,7 +163,8 @@ deployments:
     const text =
       'deployments:\n  - name: "n-{{ $SUFFIX }}"\n    entrypoint: f.ts:x\n    tags: [a, "{{$MISSING}}"]\n';
     expect(
-      parseProjectFile(text, "sluice.yaml", "/p", { SUFFIX: "7", MISSING: "m" }).content.deployments[0],
+      parseProjectFile(text, "sluice.yaml", "/p", { env: { SUFFIX: "7", MISSING: "m" } }).content
+        .deployments[0],
     ).toEqual({
       name: "n-7",
       entrypoint: "f.ts:x",
@@ -169,14 +175,87 @@ deployments:
     ]);
   });
 
-  it("refuses variables and blocks templates as not supported yet, and unknown templates", () => {
+  it("fills {{ variables.NAME }} and {{ blocks.TYPE.NAME.FIELD }}, keeping a whole template's JSON type", () => {
+    const text = [
+      "deployments:",
+      "  - name: a",
+      "    entrypoint: f.ts:x",
+      "    concurrencyLimit: '{{ variables.limit }}'",
+      "    parameters:",
+      "      regions: '{{ variables.regions }}'",
+      "      label: 'limit {{ variables.limit }} in {{ blocks.s3-bucket.results.bucket }}'",
+      "      store: '{{ blocks.s3-bucket.results.basePath }}'",
+      "      settings: '{{ blocks.json.settings }}'",
+      "",
+    ].join("\n");
+    const values = {
+      variables: new Map<string, unknown>([
+        ["limit", 3],
+        ["regions", ["us", "eu"]],
+      ]),
+      blocks: new Map([
+        [
+          "s3-bucket/results",
+          {
+            data: {
+              bucket: "sluice-results",
+              basePath: "runs",
+              credentials: { secretAccessKey: "********" },
+            },
+            secretFields: ["credentials.secretAccessKey"],
+          },
+        ],
+        ["json/settings", { data: { value: { depth: 2 } }, secretFields: [] }],
+      ]),
+    };
+    const entry = parseProjectFile(text, "sluice.yaml", "/p", { env: {}, ...values }).content.deployments[0];
+    expect(entry).toMatchObject({
+      concurrencyLimit: 3,
+      parameters: {
+        regions: ["us", "eu"],
+        label: "limit 3 in sluice-results",
+        store: "runs",
+        settings: { value: { depth: 2 } },
+      },
+    });
+  });
+
+  it("names missing variables and blocks, secret fields and unknown templates at their position", () => {
     const text =
-      "deployments:\n  - name: a\n    entrypoint: f.ts:x\n    parameters:\n      token: '{{ blocks.secret.api }}'\n      user: '{{ variables.user }}'\n      other: '{{ step.output }}'\n";
-    expect(problems(text)).toEqual([
-      "sluice.yaml:5:15: deployments[0].parameters.token: {{ blocks.secret.api }}: blocks are not supported yet (a later release adds them)",
-      "sluice.yaml:6:14: deployments[0].parameters.user: {{ variables.user }}: variables are not supported yet (a later release adds them)",
-      "sluice.yaml:7:15: deployments[0].parameters.other: unknown template {{ step.output }}: expected {{ $ENV_VAR }}, an environment variable",
+      "deployments:\n  - name: a\n    entrypoint: f.ts:x\n    parameters:\n      token: '{{ blocks.secret.api.value }}'\n      user: '{{ variables.user }}'\n      other: '{{ step.output }}'\n      creds: '{{ blocks.s3-bucket.results.credentials }}'\n      whole: '{{ blocks.s3-bucket.results }}'\n      nope: '{{ blocks.s3-bucket.results.region }}'\n      gone: '{{ blocks.json.gone }}'\n";
+    const blocks = new Map([
+      ["secret/api", { data: { value: "********" }, secretFields: ["value"] }],
+      [
+        "s3-bucket/results",
+        {
+          data: { bucket: "b", credentials: { secretAccessKey: "********" } },
+          secretFields: ["credentials.secretAccessKey"],
+        },
+      ],
     ]);
+    const lines = problems(text, {}, { variables: new Map(), blocks });
+    expect(lines).toEqual([
+      'sluice.yaml:5:15: deployments[0].parameters.token: blocks.secret.api.value would copy the secret field "value" into the deployment; load the block in the flow instead (for example Secret.load("api"))',
+      'sluice.yaml:6:14: deployments[0].parameters.user: no variable named "user" on the server (set it with sluice variable set user VALUE)',
+      "sluice.yaml:7:15: deployments[0].parameters.other: unknown template {{ step.output }}: expected {{ $ENV_VAR }}, {{ variables.NAME }} or {{ blocks.TYPE.NAME[.FIELD] }}",
+      expect.stringContaining(
+        'parameters.creds: blocks.s3-bucket.results.credentials would copy the secret field "credentials.secretAccessKey"',
+      ),
+      expect.stringContaining("parameters.whole: blocks.s3-bucket.results would copy the secret field"),
+      expect.stringContaining('parameters.nope: the s3-bucket block "results" has no field "region"'),
+      expect.stringContaining(
+        'parameters.gone: no json block named "gone" on the server (create it with sluice block create json gone)',
+      ),
+    ]);
+  });
+
+  it("collects the variables and blocks a file's templates name", () => {
+    expect(
+      collectTemplateReferences({
+        a: ["{{ variables.x }} and {{ blocks.secret.api.value }}", "{{ $HOME }}"],
+        b: { c: "{{ blocks.json.settings }}{{ variables.x }}" },
+      }),
+    ).toEqual({ variables: new Set(["x"]), blocks: new Set(["secret/api", "json/settings"]) });
   });
 
   it("positions schedule, entrypoint and late-run errors on the field", () => {
@@ -260,7 +339,7 @@ describe("server issue paths", () => {
 describe("server errors for an upsert", () => {
   const text =
     "deployments:\n  - name: a\n    entrypoint: f.ts:x\n    workPool: { name: p, queue: q }\n    schedules:\n      - interval: 60\n      - cron: '0 * * * *'\n";
-  const project = parseProjectFile(text, "sluice.yaml", "/p", {});
+  const project = parseProjectFile(text, "sluice.yaml", "/p", { env: {} });
   const prepared = {
     index: 0,
     entry: project.content.deployments[0] as never,

@@ -3,6 +3,7 @@ import type { State, StateDetails, StateName, TaskRunCreate, TaskRunStateRecord 
 import { NAMED_STATES } from "@sluice/contracts";
 import { randomUUID } from "node:crypto";
 import { BackgroundBatcher, type BatcherOptions } from "./background-batcher.js";
+import { redactSecrets } from "../logging/secret-redaction.js";
 
 type RecordItem =
   { taskRun: TaskRunCreate; state?: undefined } | { taskRun?: undefined; state: TaskRunStateRecord };
@@ -37,7 +38,8 @@ export function makeState(name: StateName, fields: StateFields = {}, clock?: Sta
     type: NAMED_STATES[name],
     name,
     timestamp: clock ? clock.next() : new Date().toISOString(),
-    message: fields.message ?? null,
+    // Failure messages often quote what went wrong, which can include a loaded secret.
+    message: fields.message === undefined || fields.message === null ? null : redactSecrets(fields.message),
     details: fields.details ?? {},
     result: fields.result ?? null,
   };

@@ -3,6 +3,7 @@ import { format } from "node:util";
 import { LOG_LEVELS, type LogCreate } from "@sluice/contracts";
 import { currentScope, type ExecutionScope } from "../context/run-context.js";
 import { getSdkSettings } from "../settings/sdk-settings.js";
+import { redactSecrets } from "./secret-redaction.js";
 
 /** A logger bound to the current flow or task run. */
 export interface RunLogger {
@@ -30,10 +31,11 @@ export function echoToStderr(level: number, subject: string, message: string): v
   process.stderr.write(`${time} | ${levelName(level)} | ${subject}${subject ? " - " : ""}${message}\n`);
 }
 
-/** Logs a line for a run scope: echoed to stderr and queued for POST /api/logs. */
-export function logForScope(scope: ExecutionScope | undefined, level: number, message: string): void {
+/** Logs a line for a run scope, scrubbed of loaded secrets: echoed to stderr and queued for POST /api/logs. */
+export function logForScope(scope: ExecutionScope | undefined, level: number, text: string): void {
   const threshold = getSdkSettings().logLevel;
   if (level < threshold) return;
+  const message = redactSecrets(text);
   if (!scope) {
     echoToStderr(level, "", message);
     return;

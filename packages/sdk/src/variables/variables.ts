@@ -1,19 +1,6 @@
-import { SluiceApiError, type SluiceClient } from "@sluice/client";
+import { SluiceApiError } from "@sluice/client";
 import type { Variable } from "@sluice/contracts";
-import { acquireSession } from "../api-connection/connection.js";
-import { currentScope } from "../context/run-context.js";
-
-/** Runs `work` with the current run's client, or with the SDK's session outside a run. */
-async function withClient<T>(work: (client: SluiceClient) => Promise<T>): Promise<T> {
-  const scope = currentScope();
-  if (scope) return work(scope.flowRun.session.client);
-  const { session, release } = await acquireSession();
-  try {
-    return await work(session.client);
-  } finally {
-    await release();
-  }
-}
+import { withClient } from "../api-connection/with-client.js";
 
 /**
  * Named JSON values kept on the server (`sluice variable set region us-east-1`), read by flows at

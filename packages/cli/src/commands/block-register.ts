@@ -1,0 +1,66 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Command } from "commander";
+import type { SluiceClient } from "@sluice/client";
+import { blockJsonSchema, type BlockType } from "@sluice/contracts";
+import { withConnection } from "../connection.js";
+import { CliError } from "../errors.js";
+import { ensureTypeScriptLoader } from "../flow-file.js";
+import { printJson, printLine } from "../output.js";
+
+/**
+ * Registers every block type a module exports (made with the SDK's `defineBlockType`). The
+ * definitions are sent through the CLI's own connection, so the module needs no server settings.
+ */
+export async function registerBlockTypesFrom(api: SluiceClient, file: string): Promise<BlockType[]> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new CliError(`the file ${file} does not exist (looked at ${path})`);
+  await ensureTypeScriptLoader();
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(`${file} does not load: ${(error as Error).message.split("\n")[0] ?? ""}`, 1, {
+      cause: error,
+    });
+  }
+  const { isBlockKind } = await import("@sluice/sdk");
+  const kinds = Object.values(module).filter(isBlockKind);
+  if (kinds.length === 0) {
+    throw new CliError(`${file} exports no block types; declare one with defineBlockType from @sluice/sdk`);
+  }
+  const registered: BlockType[] = [];
+  for (const { definition } of kinds) {
+    registered.push(
+      await api.call("upsertBlockType", {
+        params: { slug: definition.slug },
+        body: {
+          ...(definition.name ? { name: definition.name } : {}),
+          description: definition.description ?? "",
+          schema: blockJsonSchema(definition.schema),
+          secretFields: [...(definition.secretFields ?? [])],
+        },
+      }),
+    );
+  }
+  return registered;
+}
+
+/** `sluice block register FILE`: registers the custom block types a TypeScript module exports. */
+export function registerBlockRegisterCommand(block: Command): void {
+  block
+    .command("register <file>")
+    .description("Register the block types a TypeScript module exports (made with defineBlockType)")
+    .option("--json", "print the block types as JSON")
+    .action(async (file: string, opts: { json?: boolean }) => {
+      await withConnection({}, async ({ api }) => {
+        const types = await registerBlockTypesFrom(api, file);
+        if (opts.json) return printJson(types);
+        for (const type of types) {
+          const secrets = type.secretFields.length ? type.secretFields.join(", ") : "none";
+          printLine(`Registered block type ${type.slug} (secret fields: ${secrets})`);
+        }
+      });
+    });
+}
