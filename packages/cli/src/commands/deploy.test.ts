@@ -186,6 +186,7 @@ describe("sluice deploy", () => {
       parameters: { limit: 4 },
       tags: ["tier-gold"],
     });
+    await api.call("deleteDeployment", { params: { id: (await read(etlFlow, "templated")).id } });
 
     writeFileSync(
       file("secret.yaml"),

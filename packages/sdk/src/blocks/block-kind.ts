@@ -64,6 +64,12 @@ function rememberSecrets(data: unknown, secretFields: readonly string[]): void {
   for (const path of secretFields) visit(valueAt(data, path));
 }
 
+/** Names each field of `issues` (never its value, which may be a secret). */
+function dataError(slug: string, name: string, issues: readonly z.core.$ZodIssue[]): BlockDataError {
+  const fields = issues.map((issue) => `${issue.path.join(".") || "(data)"}: ${issue.message}`);
+  return new BlockDataError(`block ${slug}/${name} does not match its schema: ${fields.join("; ")}`);
+}
+
 /** Builds a block kind; `wrap` turns the parsed data into what `load` answers. */
 export function blockKind<S extends z.ZodObject, Loaded>(
   definition: BlockTypeDefinition<S>,
@@ -93,19 +99,17 @@ export function blockKind<S extends z.ZodObject, Loaded>(
       });
       rememberSecrets(block.data, block.secretFields);
       const parsed = schema.safeParse(block.data);
-      if (!parsed.success) {
-        const fields = parsed.error.issues.map(
-          (issue) => `${issue.path.join(".") || "(data)"}: ${issue.message}`,
-        );
-        throw new BlockDataError(`block ${slug}/${name} does not match its schema: ${fields.join("; ")}`);
-      }
+      if (!parsed.success) throw dataError(slug, name, parsed.error.issues);
       return wrap(parsed.data, name);
     },
     async save(name, data, options = {}) {
+      // Parsed here first, so defaults are stored and a mistake is named before any request.
+      const parsed = schema.safeParse(data);
+      if (!parsed.success) throw dataError(slug, name, parsed.error.issues);
       await withClient((client) =>
         client.call("saveBlock", {
           params: { type: slug, name },
-          body: { data: data, overwrite: options.overwrite ?? false },
+          body: { data: parsed.data, overwrite: options.overwrite ?? false },
         }),
       );
     },

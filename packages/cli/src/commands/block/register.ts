@@ -4,10 +4,10 @@ import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import type { SluiceClient } from "@sluice/client";
 import { blockJsonSchema, type BlockType } from "@sluice/contracts";
-import { withConnection } from "../connection.js";
-import { CliError } from "../errors.js";
-import { ensureTypeScriptLoader } from "../flow-file.js";
-import { printJson, printLine } from "../output.js";
+import { withConnection } from "../../connection.js";
+import { CliError } from "../../errors.js";
+import { ensureTypeScriptLoader } from "../../flow-file.js";
+import { printJson, printLine } from "../../output.js";
 
 /**
  * Registers every block type a module exports (made with the SDK's `defineBlockType`). The

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "@sluice/client";
 import { startTestServer } from "@sluice/server";
-import { REPO_ROOT, runCli } from "../testing/run-cli.js";
+import { REPO_ROOT, runCli } from "../../testing/run-cli.js";
 
 // The real CLI imports a module written inside the repository (so it resolves @sluice/sdk and zod).
 let server: Awaited<ReturnType<typeof startTestServer>>;
