@@ -11,7 +11,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type { Readable } from "node:stream";
 import { lowercaseKeys } from "./local-storage.js";
 import { displayEndpoint, storageErrorFromS3 } from "./s3-errors.js";
-import { readAll } from "./storage-body.js";
+import { bodyAsStream, readAll } from "./storage-body.js";
 import { StorageError, type StorageErrorContext } from "./storage-error.js";
 import { checkStorageKey, checkStoragePrefix, normaliseBasePath } from "./storage-key.js";
 import type { Storage, StorageBody, StorageObjectInfo, StorageWriteOptions } from "./storage.js";
@@ -121,7 +121,10 @@ export class S3Storage implements Storage {
       // Upload reads the body part by part and keeps at most `queueSize` parts in flight.
       const upload = new Upload({
         client: this.client,
-        params: { ...params, Body: value as Readable },
+        params: {
+          ...params,
+          Body: typeof value === "string" || value instanceof Uint8Array ? value : bodyAsStream(value),
+        },
         partSize: this.partSize,
         queueSize: this.queueSize,
         leavePartsOnError: false,

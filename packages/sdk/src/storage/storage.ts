@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 
-/** A value to store: bytes, text (UTF-8), a readable stream, or any async iterable of byte chunks. */
-export type StorageBody = Uint8Array | string | Readable | AsyncIterable<Uint8Array | string>;
+/** A value to store: bytes, text (UTF-8), a readable stream, or an (async) iterable of chunks. */
+export type StorageBody =
+  Uint8Array | string | Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 /** Options of `Storage.write`. */
 export interface StorageWriteOptions {
