@@ -42,6 +42,8 @@ export interface S3StorageOptions {
 }
 
 const MIB = 1024 * 1024;
+/** S3's limit for one PUT; larger in-memory values go up in parts. */
+const MAX_SINGLE_PUT = 5 * 1024 * MIB;
 
 /** Stores values in an S3 bucket (AWS S3, MinIO, or any S3-compatible server) through the AWS SDK v3. */
 export class S3Storage implements Storage {
@@ -109,8 +111,9 @@ export class S3Storage implements Storage {
     };
     try {
       if (typeof value === "string" || value instanceof Uint8Array) {
+        // A value already whole in memory goes up in one request: no copy, no part bookkeeping.
         const size = typeof value === "string" ? Buffer.byteLength(value) : value.byteLength;
-        if (size <= this.partSize) {
+        if (size <= MAX_SINGLE_PUT) {
           // An empty string would be sent as "no body"; empty bytes have a known length of 0.
           const body = value === "" ? new Uint8Array(0) : value;
           await this.client.send(new PutObjectCommand({ ...params, Body: body }));
@@ -118,7 +121,7 @@ export class S3Storage implements Storage {
           return;
         }
       }
-      // Upload reads the body part by part and keeps at most `queueSize` parts in flight.
+      // Upload reads a stream part by part and keeps at most `queueSize` parts in memory at once.
       const upload = new Upload({
         client: this.client,
         params: {
