@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { Readable } from "node:stream";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -167,6 +167,28 @@ describe("S3Storage against a real S3-protocol server", () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(error.message).toContain(`http://127.0.0.1:${port}`);
     expect(error.message).not.toContain("pw");
+  });
+
+  it("gives up on an endpoint that accepts connections but never answers", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const storage = new S3Storage({
+        bucket: "results",
+        endpoint: `http://127.0.0.1:${port}`,
+        credentials: s3.credentials,
+        forcePathStyle: true,
+        idleTimeoutMs: 300,
+        maxAttempts: 2,
+      });
+      const error = await expectStorageError(storage.read("k"), "unreachable");
+      expect(error.message).toContain("bucket results");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("reads what the AWS SDK wrote directly", async () => {

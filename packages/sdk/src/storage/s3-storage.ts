@@ -35,6 +35,8 @@ export interface S3StorageOptions {
   maxAttempts?: number;
   /** Milliseconds to wait for a connection before giving up on an attempt (default 3000). */
   connectTimeoutMs?: number;
+  /** Milliseconds a connected request may stay silent before the attempt fails (default 120000). */
+  idleTimeoutMs?: number;
   /** Bytes per part of a multipart upload (default 8 MiB, at least 5 MiB). */
   partSizeBytes?: number;
   /** Parts uploaded at once; bounds the memory a large upload holds (default 2). */
@@ -71,7 +73,10 @@ export class S3Storage implements Storage {
       ...(options.credentials ? { credentials: options.credentials } : {}),
       forcePathStyle: options.forcePathStyle ?? false,
       maxAttempts: options.maxAttempts ?? 3,
-      requestHandler: { connectionTimeout: options.connectTimeoutMs ?? 3000 },
+      requestHandler: {
+        connectionTimeout: options.connectTimeoutMs ?? 3000,
+        socketTimeout: options.idleTimeoutMs ?? 120_000,
+      },
       // S3-compatible servers differ in their support for the newer default checksums (aws-chunked
       // uploads with trailers); for a custom endpoint send checksums only where S3 requires them.
       ...(options.endpoint

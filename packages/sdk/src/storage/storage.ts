@@ -51,9 +51,3 @@ export interface Storage extends ResultStore {
   /** Deletes a value; deleting an absent key is not an error. */
   delete(key: string): Promise<void>;
 }
-
-/** True when the value is a whole Storage (not only the smaller ResultStore). */
-export function isStorage(value: ResultStore): value is Storage {
-  const candidate = value as Partial<Storage>;
-  return typeof candidate.readStream === "function" && typeof candidate.list === "function";
-}
