@@ -101,6 +101,15 @@ describe("LocalStorage", () => {
     expect(await storage.list()).toEqual([]);
   });
 
+  it("says why a write failed when a key's directory is a value", async () => {
+    const storage = newStorage();
+    await storage.write("a", "file");
+    const error = await storage.write("a/b", "x").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ reason: "failed", key: "a/b" });
+    expect((error as Error).message).toBe('storage operation failed (storage local, key "a/b"): EEXIST');
+  });
+
   it("leaves no temporary file behind when a streamed write fails", async () => {
     const storage = newStorage();
     const failing = (async function* () {

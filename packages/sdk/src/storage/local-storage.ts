@@ -55,9 +55,11 @@ export class LocalStorage implements Storage {
     return join(this.basePath, RESERVED, "meta", `${key}.json`);
   }
 
-  private fail(error: unknown, key: string | undefined): StorageError {
+  /** Maps a file-system failure; for reads (`reading`), a missing file means the key is missing. */
+  private fail(error: unknown, key: string | undefined, reading = true): StorageError {
     if (error instanceof StorageError) return error;
-    if (key !== undefined && isMissing(error)) return new StorageError("key_missing", this.context(key));
+    if (reading && key !== undefined && isMissing(error))
+      return new StorageError("key_missing", this.context(key));
     const detail = (error as NodeJS.ErrnoException).code ?? String(error);
     return new StorageError("failed", this.context(key), detail, { cause: error });
   }
@@ -75,7 +77,7 @@ export class LocalStorage implements Storage {
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
-      throw this.fail(error, key);
+      throw this.fail(error, key, false);
     }
   }
 
