@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "nod
 import { join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { bodyAsStream } from "./storage-body.js";
+import { bodyAsStream, withMappedErrors } from "./storage-body.js";
 import { StorageError, type StorageErrorContext } from "./storage-error.js";
 import { checkStorageKey, checkStoragePrefix } from "./storage-key.js";
 import type { Storage, StorageBody, StorageObjectInfo, StorageWriteOptions } from "./storage.js";
@@ -107,7 +107,7 @@ export class LocalStorage implements Storage {
     try {
       // Opening first turns a missing file into an error here rather than on the stream.
       const handle = await open(this.pathOf(key), "r");
-      return handle.createReadStream();
+      return withMappedErrors(handle.createReadStream(), (error) => this.fail(error, key));
     } catch (error) {
       throw this.fail(error, key);
     }

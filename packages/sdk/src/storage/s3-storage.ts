@@ -11,7 +11,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type { Readable } from "node:stream";
 import { lowercaseKeys } from "./local-storage.js";
 import { displayEndpoint, storageErrorFromS3 } from "./s3-errors.js";
-import { bodyAsStream, readAll } from "./storage-body.js";
+import { bodyAsStream, readAll, withMappedErrors } from "./storage-body.js";
 import { StorageError, type StorageErrorContext } from "./storage-error.js";
 import { checkStorageKey, checkStoragePrefix, normaliseBasePath } from "./storage-key.js";
 import type { Storage, StorageBody, StorageObjectInfo, StorageWriteOptions } from "./storage.js";
@@ -167,7 +167,8 @@ export class S3Storage implements Storage {
   }
 
   async readStream(key: string): Promise<Readable> {
-    return (await this.get(key)).body;
+    const { body } = await this.get(key);
+    return withMappedErrors(body, (error) => storageErrorFromS3(error, this.context(key), this.endpoint));
   }
 
   async stat(key: string): Promise<StorageObjectInfo> {

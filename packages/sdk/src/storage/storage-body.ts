@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import type { StorageBody } from "./storage.js";
 
 /** The body as something to pipe or upload: bytes and text as they are, anything else as a Readable. */
@@ -24,4 +24,17 @@ export async function readAll(stream: AsyncIterable<Uint8Array>, sizeBytes?: num
   const chunks: Uint8Array[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/**
+ * The stream's bytes through a pass-through whose errors are mapped (to StorageError), so a failure in
+ * the middle of a read names the storage and key like any other. Chunks are passed on, not copied.
+ */
+export function withMappedErrors(source: Readable, map: (error: unknown) => Error): Readable {
+  const out = new PassThrough();
+  source.on("error", (error) => out.destroy(map(error)));
+  out.on("close", () => {
+    if (!source.destroyed) source.destroy();
+  });
+  return source.pipe(out);
 }
