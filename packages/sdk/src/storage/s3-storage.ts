@@ -63,8 +63,9 @@ export class S3Storage implements Storage {
   constructor(options: S3StorageOptions) {
     this.bucket = options.bucket;
     this.endpoint = options.endpoint;
-    this.name = options.name ?? `s3://${options.bucket}${options.basePath ? `/${options.basePath}` : ""}`;
-    this.basePath = normaliseBasePath(options.basePath ?? "", { storage: this.name, bucket: this.bucket });
+    const context = { storage: options.name ?? `s3://${options.bucket}`, bucket: options.bucket };
+    this.basePath = normaliseBasePath(options.basePath ?? "", context);
+    this.name = options.name ?? `s3://${options.bucket}${this.basePath ? `/${this.basePath}` : ""}`;
     this.partSize = Math.max(options.partSizeBytes ?? 8 * MIB, 5 * MIB);
     this.queueSize = options.queueSize ?? 2;
     this.client = new S3Client({
