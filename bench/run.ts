@@ -6,8 +6,12 @@
  * calls from a fresh SDK process, and API throughput with autocannon. Then it runs the peer engines'
  * reference script (../shared/peers/run.sh) on the same PostgreSQL.
  *
- * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite, --write (update the
- * generated block of docs/benchmarks.md). Results also go to bench/results/latest.json.
+ * Then the result-storage scenario (bench/result-storage-bench.ts): results written to and read from a
+ * local S3-protocol server through Sluice and directly through the AWS SDK.
+ *
+ * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage, --write (update the
+ * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
+ * bench/results/result-storage.json.
  */
 import { randomBytes } from "node:crypto";
 import { spawn, execFileSync } from "node:child_process";
@@ -17,6 +21,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { measureApi, type ThroughputResult } from "./api-throughput.js";
 import { renderReport, type BenchReport, type DatabaseFigures, type OrchestrationFigures } from "./report.js";
+import { measureResultStorage } from "./result-storage-bench.js";
+import { renderStorageReport } from "./result-storage-report.js";
 
 const root = resolve(import.meta.dirname, "..");
 const args = new Set(process.argv.slice(2));
@@ -155,8 +161,40 @@ function runPeers(): Promise<Record<string, unknown>[]> {
   });
 }
 
+/** Replaces the generated block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in docs/benchmarks.md. */
+function writeDocBlock(name: string, markdown: string): void {
+  const docPath = join(root, "docs/benchmarks.md");
+  const doc = readFileSync(docPath, "utf8");
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const [head, rest] = doc.split(start);
+  const tail = rest?.split(end)[1];
+  if (head === undefined || tail === undefined)
+    throw new Error(`docs/benchmarks.md lacks the ${start} ${end} markers`);
+  writeFileSync(docPath, `${head}${start}\n${markdown}\n${end}${tail}`);
+  // Keep the generated tables in the repository's format, so `npm run check` stays green.
+  execFileSync(process.execPath, [join(root, "node_modules/prettier/bin/prettier.cjs"), "--write", docPath]);
+  console.error(`[bench] docs/benchmarks.md (${name}) updated`);
+}
+
+const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+mkdirSync(join(root, "bench/results"), { recursive: true });
+if (only === "storage") {
+  await runStorageScenario();
+  process.exit(0);
+}
+
+async function runStorageScenario(): Promise<void> {
+  console.error("[bench] result storage: Sluice against the AWS SDK on a local S3-protocol server");
+  const figures = { command, ...(await measureResultStorage(root, quick)) };
+  writeFileSync(join(root, "bench/results/result-storage.json"), JSON.stringify(figures, null, 2) + "\n");
+  const markdown = renderStorageReport(figures);
+  process.stdout.write(markdown + "\n");
+  if (args.has("--write")) writeDocBlock("bench:storage", markdown);
+}
+
 const report: BenchReport = {
-  command: `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`,
+  command,
   date: new Date().toISOString(),
   machine: `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`,
   databases: [],
@@ -176,21 +214,8 @@ for (const kind of ["postgres", "pglite"] as const) {
 }
 if (!args.has("--skip-peers")) report.peers = await runPeers();
 
-mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/latest.json"), JSON.stringify(report, null, 2) + "\n");
 const markdown = renderReport(report);
 process.stdout.write(markdown + "\n");
-if (args.has("--write")) {
-  const docPath = join(root, "docs/benchmarks.md");
-  const doc = readFileSync(docPath, "utf8");
-  const start = "<!-- bench:start -->";
-  const end = "<!-- bench:end -->";
-  const [head, rest] = doc.split(start);
-  const tail = rest?.split(end)[1];
-  if (head === undefined || tail === undefined)
-    throw new Error(`docs/benchmarks.md lacks the ${start} ${end} markers`);
-  writeFileSync(docPath, `${head}${start}\n${markdown}\n${end}${tail}`);
-  // Keep the generated tables in the repository's format, so `npm run check` stays green.
-  execFileSync(process.execPath, [join(root, "node_modules/prettier/bin/prettier.cjs"), "--write", docPath]);
-  console.error("[bench] docs/benchmarks.md updated");
-}
+if (args.has("--write")) writeDocBlock("bench", markdown);
+if (!only) await runStorageScenario();

@@ -1,5 +1,5 @@
 import { createClient } from "@sluice/client";
-import { closeSdk, configureSdk, LocalResultStore, runFlow } from "@sluice/sdk";
+import { closeSdk, configureSdk, LocalStorage, runFlow } from "@sluice/sdk";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +19,7 @@ beforeAll(async () => {
   server = await startTestServer();
   configureSdk({
     apiUrl: server.url,
-    resultStore: new LocalResultStore(join(mkdtempSync(join(tmpdir(), "sluice-hello-")), "storage")),
+    resultStore: new LocalStorage(join(mkdtempSync(join(tmpdir(), "sluice-hello-")), "storage")),
   });
 });
 afterAll(async () => {

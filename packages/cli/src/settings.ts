@@ -85,6 +85,11 @@ export const SETTINGS: readonly SettingDef[] = [
     fallback: "5",
   },
   {
+    name: "SLUICE_RESULT_STORAGE",
+    description: "Where flows keep results: local, or a block s3-bucket/NAME or local-file-system/NAME",
+    fallback: "local",
+  },
+  {
     name: "SLUICE_SERVICES_ENABLED",
     description: "Run the server's background services (scheduler, late and zombie runs, ...)",
     fallback: "true",

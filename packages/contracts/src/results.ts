@@ -6,8 +6,8 @@ export const ResultRef = z.object({
   storage: z.string().min(1).max(200),
   /** The key inside that storage. */
   key: z.string().min(1).max(1024),
-  /** The serializer that wrote it. */
-  serializer: z.enum(["json"]),
+  /** The serializer that wrote it: JSON text, or bytes stored as they are. */
+  serializer: z.enum(["json", "bytes"]),
   /** Size in bytes of the stored value, when known. */
   sizeBytes: z.number().int().min(0).optional(),
 });

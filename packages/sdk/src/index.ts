@@ -43,8 +43,25 @@ export type { CacheKeyContext, CacheKeyFn, CachePolicy } from "./caching/cache-p
 export { getRunLogger, type RunLogger } from "./logging/run-logger.js";
 export { getRunContext, type RunContext } from "./context/run-context.js";
 export { configureSdk, closeSdk, type SdkConfig } from "./api-connection/connection.js";
-export { LocalResultStore, InvalidResultKeyError, type ResultStore } from "./results/result-store.js";
-export { readResult } from "./results/result-serializer.js";
+export { readResult, persistResult, ResultSerializationError } from "./results/result-serializer.js";
+export type {
+  ResultStore,
+  Storage,
+  StorageBody,
+  StorageObjectInfo,
+  StorageWriteOptions,
+} from "./storage/storage.js";
+export { LocalStorage } from "./storage/local-storage.js";
+export { S3Storage, type S3StorageOptions } from "./storage/s3-storage.js";
+export { StorageError, type StorageErrorReason } from "./storage/storage-error.js";
+export { checkStorageKey } from "./storage/storage-key.js";
+export {
+  loadStorageBlock,
+  parseStorageBlockRef,
+  storageFromBlock,
+  type StorageBlockRef,
+} from "./storage/storage-from-block.js";
+export { storageFromRef, type ResultStorage } from "./storage/result-storage.js";
 export {
   CancelledError,
   InterruptedError,

@@ -3,7 +3,8 @@ import { flowRunPageUrl } from "@sluice/contracts";
 import { nodeHttpFetch } from "./node-http-fetch.js";
 import { join } from "node:path";
 import { echoToStderr } from "../logging/run-logger.js";
-import { LocalResultStore, type ResultStore } from "../results/result-store.js";
+import { storageFromRef } from "../storage/result-storage.js";
+import type { ResultStore } from "../storage/storage.js";
 import { getSdkSettings } from "../settings/sdk-settings.js";
 import { startEphemeralServer } from "./ephemeral-server.js";
 import { createSession, type Session } from "./session.js";
@@ -14,7 +15,7 @@ export interface SdkConfig {
   apiUrl?: string;
   /** A ready client (takes precedence over apiUrl). */
   client?: SluiceClient;
-  /** Where results and the cache index go (default: LocalResultStore in `${SLUICE_HOME}/storage`). */
+  /** Where results and the cache index go (default: SLUICE_RESULT_STORAGE, else `${SLUICE_HOME}/storage`). */
   resultStore?: ResultStore;
   /** Seconds between flow-run heartbeats (default SLUICE_HEARTBEAT_SECONDS, else 5). */
   heartbeatSeconds?: number;
@@ -44,8 +45,12 @@ export function getHeartbeatSeconds(): number {
   return config.heartbeatSeconds ?? getSdkSettings().heartbeatSeconds;
 }
 
-function defaultResultStore(): ResultStore {
-  return config.resultStore ?? new LocalResultStore(join(getSdkSettings().home, "storage"));
+function defaultResultStore(client: SluiceClient): ResultStore {
+  return config.resultStore ?? storageFromRef(getSdkSettings().resultStorage, client);
+}
+
+function sessionFor(client: SluiceClient): Session {
+  return createSession(client, defaultResultStore(client));
 }
 
 function clientFor(baseUrl: string): SluiceClient {
@@ -105,7 +110,7 @@ export async function acquireSession(): Promise<{ session: Session; release: () 
   const settings = getSdkSettings();
   const url = config.client ? undefined : (config.apiUrl ?? settings.apiUrl);
   if (config.client || url) {
-    shared = Promise.resolve(createSession(config.client ?? clientFor(url!), defaultResultStore()));
+    shared = Promise.resolve(sessionFor(config.client ?? clientFor(url!)));
     return { session: await shared, release: keepOpen };
   }
   // Concurrent first runs share one probe, so they agree on where to record.
@@ -116,17 +121,18 @@ export async function acquireSession(): Promise<{ session: Session; release: () 
   if (connected.shared) return { session: await connected.shared, release: keepOpen };
   if (connected.ephemeral) return useEphemeral(connected.ephemeral);
   if (local) {
-    shared = Promise.resolve(createSession(clientFor(LOCAL_SERVER_URL), defaultResultStore()));
+    shared = Promise.resolve(sessionFor(clientFor(LOCAL_SERVER_URL)));
     return { session: await shared, release: keepOpen };
   }
   ephemeral = {
     users: 0,
-    session: startEphemeralServer(settings.home).then((server) =>
-      createSession(clientFor(server.url), defaultResultStore(), {
+    session: startEphemeralServer(settings.home).then((server) => {
+      const client = clientFor(server.url);
+      return createSession(client, defaultResultStore(client), {
         ephemeral: true,
         onClose: () => server.close(),
-      }),
-    ),
+      });
+    }),
   };
   return useEphemeral(ephemeral);
 }

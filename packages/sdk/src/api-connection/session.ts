@@ -3,7 +3,7 @@ import type { LogCreate } from "@sluice/contracts";
 import { BackgroundBatcher } from "../engine/background-batcher.js";
 import { TaskRunRecorder } from "../engine/recorder.js";
 import { echoToStderr } from "../logging/run-logger.js";
-import type { ResultStore } from "../results/result-store.js";
+import type { ResultStore } from "../storage/storage.js";
 
 /** One connection to a Sluice API: the client, the task-run recorder and the log shipper. */
 export interface Session {

@@ -1,7 +1,8 @@
 import { ResultRef } from "@sluice/contracts";
 import { z } from "zod";
-import type { ResultStore } from "../results/result-store.js";
+import type { ResultStore } from "../storage/storage.js";
 import { readResult } from "../results/result-serializer.js";
+import { StorageError } from "../storage/storage-error.js";
 import { cacheEntryKey } from "./cache-policy.js";
 
 /** A cache entry as stored in the result store: where the value is and when it expires. */
@@ -18,10 +19,14 @@ export interface CacheHit {
   value: unknown;
 }
 
-/** Looks a cache key up in the store; undefined when absent, expired, unreadable, or its value is gone. */
+/**
+ * Looks a cache key up in the store; undefined when absent, expired, unreadable, or its value is gone.
+ * A storage that cannot be used (credentials, bucket, endpoint) is an error, not a miss.
+ */
 export async function lookupCache(
   store: ResultStore,
   cacheKey: string,
+  resolve?: (name: string) => ResultStore,
   now = Date.now(),
 ): Promise<CacheHit | undefined> {
   const key = cacheEntryKey(cacheKey);
@@ -30,9 +35,10 @@ export async function lookupCache(
     const entry = CacheEntry.parse(JSON.parse(new TextDecoder().decode(await store.read(key))));
     if (entry.cacheKey !== cacheKey) return undefined;
     if (entry.expiration !== null && Date.parse(entry.expiration) <= now) return undefined;
-    if (!(await store.exists(entry.result.key))) return undefined;
-    return { entry, value: await readResult(store, entry.result) };
-  } catch {
+    // A value deleted since is a miss: readResult's key_missing error is caught below.
+    return { entry, value: await readResult(store, entry.result, resolve) };
+  } catch (error) {
+    if (error instanceof StorageError && error.reason !== "key_missing") throw error;
     return undefined;
   }
 }

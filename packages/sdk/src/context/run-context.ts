@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Limiter } from "../engine/limiter.js";
 import type { Session } from "../api-connection/session.js";
+import type { ResultStore } from "../storage/storage.js";
 import type { StateClock } from "../engine/recorder.js";
 
 /** What `getRunContext()` tells flow and task code about the run it is in. */
@@ -27,6 +28,8 @@ export interface FlowRunScope {
   readonly runName: string;
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly session: Session;
+  /** Where this run's result and, by default, its tasks' results go. */
+  readonly resultStore: ResultStore;
   readonly limiter: Limiter;
   attempt: number;
   signal: AbortSignal;

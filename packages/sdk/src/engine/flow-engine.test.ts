@@ -184,7 +184,7 @@ describe("engine failures", () => {
       exists: () => Promise.resolve(false),
     };
     const crashing = flow(
-      { name: "crashing", resultStore: failingStore, onCrashed: (i) => void seen.push(i.state.name) },
+      { name: "crashing", resultStorage: failingStore, onCrashed: (i) => void seen.push(i.state.name) },
       async () => ({ id: getRunContext().flowRunId }),
     );
     await expect(crashing()).rejects.toThrow("disk full");

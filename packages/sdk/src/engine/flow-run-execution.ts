@@ -10,6 +10,7 @@ import { logForScope } from "../logging/run-logger.js";
 import { persistResult, ResultSerializationError } from "../results/result-serializer.js";
 import { sleep } from "../retries/retry-policy.js";
 import { getSdkSettings } from "../settings/sdk-settings.js";
+import { resolveResultStorage } from "../storage/result-storage.js";
 import { proposeFlowRunState } from "./flow-run-states.js";
 import type { FlowDefinition, FlowRunOutcome, FlowRunPlacement } from "./flow-run-types.js";
 import { startHeartbeat } from "./heartbeat.js";
@@ -73,6 +74,9 @@ class FlowRunExecution<R> {
       runName: run.name,
       parameters,
       session,
+      resultStore: flow.options.resultStorage
+        ? resolveResultStorage(flow.options.resultStorage, session.client)
+        : session.resultStore,
       limiter: new Limiter(flow.options.taskConcurrency ?? getSdkSettings().taskConcurrency),
       attempt: 1,
       signal: this.controller.signal,
@@ -183,13 +187,14 @@ class FlowRunExecution<R> {
     const { options } = this.flow;
     let result: ResultRef | null = null;
     if (options.persistResult ?? true) {
-      const store = options.resultStore ?? this.session.resultStore;
-      result = await persistResult(store, `results/${this.run.id}.json`, value).catch((error: unknown) => {
-        // Persisting by default must not break a flow whose result is not JSON; asked for, it must.
-        if (options.persistResult || !(error instanceof ResultSerializationError)) throw error;
-        this.log(30, `The result was not persisted: ${error.message}`);
-        return null;
-      });
+      result = await persistResult(this.scope.resultStore, `results/${this.run.id}.json`, value).catch(
+        (error: unknown) => {
+          // Persisting by default must not break a flow whose result is not JSON; asked for, it must.
+          if (options.persistResult || !(error instanceof ResultSerializationError)) throw error;
+          this.log(30, `The result was not persisted: ${error.message}`);
+          return null;
+        },
+      );
     }
     const state = await this.finish("Completed", { result });
     this.log(20, `Finished in state ${state.name}`);

@@ -5,7 +5,8 @@ import { executionStorage, type ExecutionScope, type FlowRunScope } from "../con
 import { captureConsole } from "../logging/log-prints.js";
 import { logForScope } from "../logging/run-logger.js";
 import { persistResult, ResultSerializationError } from "../results/result-serializer.js";
-import type { ResultStore } from "../results/result-store.js";
+import { resolveResultStorage } from "../storage/result-storage.js";
+import type { ResultStore } from "../storage/storage.js";
 import { applyJitter, retryDelayFor, sleep } from "../retries/retry-policy.js";
 import { resultOwners } from "../tasks/task-inputs.js";
 import type { TaskHookInfo, TaskOptions } from "../tasks/task-options.js";
@@ -43,7 +44,9 @@ export class TaskRunExecution<A extends unknown[], R> {
   ) {
     this.options = task.options;
     this.flowRun = scope.flowRun;
-    this.store = this.options.resultStore ?? this.flowRun.session.resultStore;
+    this.store = this.options.resultStorage
+      ? resolveResultStorage(this.options.resultStorage, this.flowRun.session.client)
+      : this.flowRun.resultStore;
     this.logPrints = this.options.logPrints ?? scope.logPrints;
     const { flowRun } = this;
     this.cacheKey = computeCacheKey(
@@ -106,7 +109,9 @@ export class TaskRunExecution<A extends unknown[], R> {
 
   /** A valid cache entry ends the run as Cached, with the stored value. */
   private async fromCache(cacheKey: string): Promise<{ value: R } | undefined> {
-    const hit = await lookupCache(this.store, cacheKey);
+    const hit = await lookupCache(this.store, cacheKey, (name) =>
+      resolveResultStorage(name, this.flowRun.session.client),
+    );
     if (!hit) return undefined;
     const details = { cacheKey, ...(hit.entry.expiration ? { cacheExpiration: hit.entry.expiration } : {}) };
     const state = this.state("Cached", { details, result: hit.entry.result });

@@ -1,5 +1,5 @@
 import type { HookInfo, Hooks } from "../engine/hooks.js";
-import type { ResultStore } from "../results/result-store.js";
+import type { ResultStorage } from "../storage/result-storage.js";
 
 /** What a flow's state hooks receive. */
 export interface FlowHookInfo extends HookInfo {
@@ -24,8 +24,11 @@ export interface FlowOptions {
   timeoutSeconds?: number;
   /** Persist the return value to the result store (default true). */
   persistResult?: boolean;
-  /** Where results go (default: the SDK's store, `${SLUICE_HOME}/storage`). */
-  resultStore?: ResultStore;
+  /**
+   * Where the flow's result and its tasks' results go: a storage block ("s3-bucket/results"),
+   * "local", or a Storage object (default: SLUICE_RESULT_STORAGE, else `${SLUICE_HOME}/storage`).
+   */
+  resultStorage?: ResultStorage;
   /** Capture console output into the run's logs while the run is active (default false). */
   logPrints?: boolean;
   /** Tasks running at once in one run (default SLUICE_TASK_CONCURRENCY, else 64). */

@@ -34,6 +34,20 @@ describe("SDK settings", () => {
     expect(getSdkSettings().logLevel).toBe(50);
   });
 
+  it("reads SLUICE_RESULT_STORAGE: local by default, or a storage block reference", () => {
+    delete process.env.SLUICE_RESULT_STORAGE;
+    resetSdkSettings();
+    expect(getSdkSettings().resultStorage).toBe("local");
+    process.env.SLUICE_RESULT_STORAGE = "s3-bucket/results";
+    resetSdkSettings();
+    expect(getSdkSettings().resultStorage).toBe("s3-bucket/results");
+    for (const bad of ["s3-bucket/", "secret/db", "s3-bucket/../x", "/tmp/x"]) {
+      process.env.SLUICE_RESULT_STORAGE = bad;
+      resetSdkSettings();
+      expect(() => getSdkSettings(), bad).toThrow("SLUICE_RESULT_STORAGE");
+    }
+  });
+
   it("rejects invalid values", () => {
     process.env.SLUICE_TASK_CONCURRENCY = "0";
     resetSdkSettings();

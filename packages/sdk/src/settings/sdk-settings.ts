@@ -28,6 +28,15 @@ const SdkEnv = z.object({
   SLUICE_TASK_CONCURRENCY: z.coerce.number().int().min(1).default(64),
   /** Seconds between flow-run heartbeats (default 5). */
   SLUICE_HEARTBEAT_SECONDS: z.coerce.number().positive().default(5),
+  /** Where results go: "local" (`${SLUICE_HOME}/storage`) or a storage block "s3-bucket/NAME" (default local). */
+  SLUICE_RESULT_STORAGE: z
+    .string()
+    .trim()
+    .regex(
+      /^(local|(s3-bucket|local-file-system)\/[a-z0-9]+(-[a-z0-9]+)*)$/,
+      'expected "local", "s3-bucket/NAME" or "local-file-system/NAME"',
+    )
+    .default("local"),
 });
 
 /** Settings the SDK reads from the environment. */
@@ -38,6 +47,8 @@ export interface SdkSettings {
   logLevel: number;
   taskConcurrency: number;
   heartbeatSeconds: number;
+  /** "local" or a storage block reference, `TYPE/NAME`. */
+  resultStorage: string;
 }
 
 let cached: SdkSettings | undefined;
@@ -55,6 +66,7 @@ export function getSdkSettings(): SdkSettings {
     logLevel: LOG_LEVELS[env.SLUICE_LOG_LEVEL],
     taskConcurrency: env.SLUICE_TASK_CONCURRENCY,
     heartbeatSeconds: env.SLUICE_HEARTBEAT_SECONDS,
+    resultStorage: env.SLUICE_RESULT_STORAGE,
   };
   return cached;
 }

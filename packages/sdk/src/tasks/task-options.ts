@@ -1,6 +1,6 @@
 import type { CacheKeyFn, CachePolicy } from "../caching/cache-policy.js";
 import type { HookInfo, Hooks } from "../engine/hooks.js";
-import type { ResultStore } from "../results/result-store.js";
+import type { ResultStorage } from "../storage/result-storage.js";
 import type { RetryCondition, RetryDelaySeconds } from "../retries/retry-policy.js";
 
 /** What a task's state hooks receive. */
@@ -39,8 +39,8 @@ export interface TaskOptions<A extends unknown[] = unknown[]> {
   refreshCache?: boolean;
   /** Persist the result to the result store (default: true when the task is cached, else false). */
   persistResult?: boolean;
-  /** Where results and cache entries go (default: the SDK's store, `${SLUICE_HOME}/storage`). */
-  resultStore?: ResultStore;
+  /** Where results and cache entries go: a storage block, "local", or a Storage (default: the flow's). */
+  resultStorage?: ResultStorage;
   /** Capture console output into the run's logs (default: inherit from the flow). */
   logPrints?: boolean;
   /** Called when a run completes (including cache hits). */

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, type SluiceClient } from "@sluice/client";
 import { configureSdk, closeSdk } from "../api-connection/connection.js";
-import { LocalResultStore } from "../results/result-store.js";
+import { LocalStorage } from "../storage/local-storage.js";
 
 /** A real Sluice server for SDK tests, with the SDK configured to record into it. */
 export interface SdkTestContext {
   url: string;
   client: SluiceClient;
-  resultStore: LocalResultStore;
+  resultStore: LocalStorage;
   home: string;
   close(): Promise<void>;
 }
@@ -25,7 +25,7 @@ export async function startSdkTestServer(): Promise<SdkTestContext> {
   const specifier = "@sluice/server";
   const { startTestServer } = (await import(specifier)) as TestServerModule;
   const server = await startTestServer();
-  const resultStore = new LocalResultStore(join(home, "storage"));
+  const resultStore = new LocalStorage(join(home, "storage"));
   configureSdk({ apiUrl: server.url, resultStore, heartbeatSeconds: 0.1 });
   return {
     url: server.url,
