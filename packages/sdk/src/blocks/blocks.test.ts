@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { getRunLogger } from "../logging/run-logger.js";
@@ -8,7 +9,7 @@ import { flow } from "../flows/flow.js";
 import { startSdkTestServer, waitFor, type SdkTestContext } from "../testing/sdk-test-server.js";
 import { getRunContext } from "../context/run-context.js";
 import { BlockDataError, BlockNotFoundError, defineBlockType } from "./block-kind.js";
-import { JsonBlock, S3Bucket, Secret, Webhook } from "./built-in-blocks.js";
+import { JsonBlock, LocalFileSystem, S3Bucket, Secret, Webhook } from "./built-in-blocks.js";
 
 let ctx: SdkTestContext;
 let hook: Server;
@@ -71,6 +72,10 @@ describe("blocks in the SDK", () => {
       forcePathStyle: true,
       credentials: { secretAccessKey: "minio-secret-key" },
     });
+    await LocalFileSystem.save("scratch", { basePath: join(ctx.home, "scratch") });
+    const scratch = (await LocalFileSystem.load("scratch")).storage();
+    await scratch.write("notes/a.txt", "hello");
+    expect(new TextDecoder().decode(await scratch.read("notes/a.txt"))).toBe("hello");
     await JsonBlock.save("settings", { value: { depth: 2 } });
     expect(await JsonBlock.load("settings")).toEqual({ depth: 2 });
   });

@@ -8,6 +8,8 @@ import {
   WebhookBlockData,
 } from "@sluice/contracts";
 import type { z } from "zod";
+import type { Storage } from "../storage/storage.js";
+import { storageFromBlock } from "../storage/storage-from-block.js";
 import { blockKind, type BlockTypeDefinition } from "./block-kind.js";
 
 function builtIn<S extends z.ZodObject>(slug: string, schema: S): BlockTypeDefinition<S> {
@@ -52,24 +54,37 @@ export const Secret = blockKind(
 /** `await JsonBlock.load("settings")` answers the stored JSON value. */
 export const JsonBlock = blockKind(builtIn("json", JsonBlockData), (data) => data.value);
 
-/** The settings of an S3 bucket block: bucket, endpoint, region, credentials, path style, base path. */
-export type S3BucketSettings = z.output<typeof S3BucketBlockData> & { readonly blockName: string };
+/** What a storage block loads as: its settings, and `storage()` to read and write objects there. */
+type StorageBlockSettings<T> = T & {
+  readonly blockName: string;
+  /** Storage for the block's bucket or directory (keys stay under its base path). */
+  storage(): Storage;
+};
 
-/** `await S3Bucket.load("results")`. */
+/** The settings of an S3 bucket block: bucket, endpoint, region, credentials, path style, base path. */
+export type S3BucketSettings = StorageBlockSettings<z.output<typeof S3BucketBlockData>>;
+
+/** `(await S3Bucket.load("results")).storage().write("report.csv", csv)`. */
 export const S3Bucket = blockKind(
   builtIn("s3-bucket", S3BucketBlockData),
-  (data, name): S3BucketSettings => ({ ...data, blockName: name }),
+  (data, name): S3BucketSettings => ({
+    ...data,
+    blockName: name,
+    storage: () => storageFromBlock(`s3-bucket/${name}`, "s3-bucket", data),
+  }),
 );
 
 /** The settings of a local file system block. */
-export type LocalFileSystemSettings = z.output<typeof LocalFileSystemBlockData> & {
-  readonly blockName: string;
-};
+export type LocalFileSystemSettings = StorageBlockSettings<z.output<typeof LocalFileSystemBlockData>>;
 
-/** `await LocalFileSystem.load("scratch")`. */
+/** `(await LocalFileSystem.load("scratch")).storage()`. */
 export const LocalFileSystem = blockKind(
   builtIn("local-file-system", LocalFileSystemBlockData),
-  (data, name): LocalFileSystemSettings => ({ ...data, blockName: name }),
+  (data, name): LocalFileSystemSettings => ({
+    ...data,
+    blockName: name,
+    storage: () => storageFromBlock(`local-file-system/${name}`, "local-file-system", data),
+  }),
 );
 
 /** A webhook that can be called; its URL and headers are secrets and never printed. */

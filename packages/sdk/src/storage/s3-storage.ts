@@ -71,7 +71,9 @@ export class S3Storage implements Storage {
     this.client = new S3Client({
       region: options.region ?? "us-east-1",
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
+      // A copy: the AWS SDK marks the credentials object it is given (`$source`), and callers'
+      // objects (a block's data) must stay as they were.
+      ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
       forcePathStyle: options.forcePathStyle ?? false,
       maxAttempts: options.maxAttempts ?? 3,
       requestHandler: {

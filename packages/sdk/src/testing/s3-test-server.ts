@@ -50,7 +50,7 @@ export async function startS3TestServer(options: { buckets?: string[] } = {}): P
   const endpoint = `http://127.0.0.1:${port}`;
   const region = "us-east-1";
   const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
-  const admin = new S3Client({ endpoint, region, credentials, forcePathStyle: true });
+  const admin = new S3Client({ endpoint, region, credentials: { ...credentials }, forcePathStyle: true });
   const server: S3TestServer = {
     endpoint,
     region,
@@ -63,7 +63,7 @@ export async function startS3TestServer(options: { buckets?: string[] } = {}): P
       return new S3Storage({ bucket, endpoint, region, credentials, forcePathStyle: true, ...overrides });
     },
     blockData(bucket, extra = {}) {
-      return { bucket, endpoint, region, credentials, forcePathStyle: true, ...extra };
+      return { bucket, endpoint, region, credentials: { ...credentials }, forcePathStyle: true, ...extra };
     },
     async close() {
       admin.destroy();
