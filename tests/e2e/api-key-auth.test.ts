@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "@sluice/client";
-import { createScratchDatabase, type ScratchDatabase } from "@sluice/server";
+import { createScratchDatabase, type ScratchDatabase, TEST_ENCRYPTION_KEY } from "@sluice/server";
 import { freePort } from "./support/free-port.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -67,6 +67,7 @@ describe("API authentication across server, CLI, worker and flow-run processes",
       SLUICE_SERVER_PORT: String(port),
       SLUICE_LOG_LEVEL: "warn",
       SLUICE_DATABASE_URL: database?.url ?? "",
+      SLUICE_ENCRYPTION_KEY: database ? TEST_ENCRYPTION_KEY : "",
       SLUICE_API_KEY: KEY,
       E2E_POOL: POOL,
     };
