@@ -1,0 +1,63 @@
+import { getRunContext, task, type CacheKeyFn } from "@sluice/sdk";
+import { publishStageArtifacts } from "./artifacts.js";
+import type { Recipe } from "./recipe/recipe-schema.js";
+import { seedBplLibraries } from "./seed.js";
+import { productKey } from "./storage/layout.js";
+import { build } from "./stages/build.js";
+import { load } from "./stages/load.js";
+import { packageBuild } from "./stages/package.js";
+import { plan } from "./stages/plan.js";
+import type { StageInput, StageName, StageResult } from "./stages/stage-result.js";
+
+/**
+ * One cache entry per build and stage: re-running a build_name finds the stages that completed and
+ * reports them Cached. The publishing storage is part of the key, so two buckets never share entries.
+ */
+function stageCacheKey<A extends [StageInput, ...unknown[]]>(stage: StageName): CacheKeyFn<A> {
+  return (_context, [input]) =>
+    `build-lifecycle/${input.storage.publishing.name}/${productKey(input.build.product)}/${input.build.buildName}/${stage}`;
+}
+
+/** Runs a stage body inside its task: stamps the flow run that produced it and publishes its artifacts. */
+async function runStage(input: StageInput, body: Promise<StageResult>): Promise<StageResult> {
+  const result: StageResult = { ...(await body), flowRunId: getRunContext().flowRunId };
+  await publishStageArtifacts(result, input.storage.publishing);
+  return result;
+}
+
+/** Places the bpl_libraries fixture in edm-recipes (idempotent). */
+export const seedTask = task({ name: "seed-bpl-libraries" }, (input: StageInput) =>
+  seedBplLibraries(input.storage.recipes, { provenance: input.build }),
+);
+
+/** plan as a task, cached per build. */
+export const planTask = task(
+  { name: "plan", description: "Resolve the recipe into recipe.lock.yml", cacheKeyFn: stageCacheKey("plan") },
+  (input: StageInput & { readonly recipe: Recipe }) => runStage(input, plan(input)),
+);
+
+/** load as a task, cached per build; `_after` is plan's result, so the run graph shows the dependency. */
+export const loadTask = task(
+  {
+    name: "load",
+    description: "Check the source data and record what the build loads",
+    cacheKeyFn: stageCacheKey("load"),
+  },
+  (input: StageInput, _after: StageResult) => runStage(input, load(input)),
+);
+
+/** build as a task, cached per build. */
+export const buildTask = task(
+  {
+    name: "build",
+    description: "Run the build commands and export the dataset files",
+    cacheKeyFn: stageCacheKey("build"),
+  },
+  (input: StageInput, _after: StageResult) => runStage(input, build(input)),
+);
+
+/** package as a task, cached per build. */
+export const packageTask = task(
+  { name: "package", description: "Assemble the dataset packages", cacheKeyFn: stageCacheKey("package") },
+  (input: StageInput, _after: StageResult) => runStage(input, packageBuild(input)),
+);
