@@ -37,7 +37,7 @@ export async function readDatasetConfig(
   stage: string,
 ): Promise<DatasetConfig> {
   const key = recipesKeys.datasetConfig(id, version);
-  const hint = `ingest ${id} first (the seed step places a fixture)`;
+  const hint = `ingest ${id} first; the seed step places a fixture`;
   const text = await readInput(recipes, key, stage, hint);
   let parsed;
   try {
