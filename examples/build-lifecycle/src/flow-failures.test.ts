@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLifecycle, createBuildLifecycle } from "./flow.js";
 import { seedBplLibraries } from "./seed.js";
 import { build } from "./stages/build.js";
+import { draft, publish } from "./stages/draft-publish.js";
 import { load } from "./stages/load.js";
 import { packageBuild } from "./stages/package.js";
 import {
@@ -135,6 +136,8 @@ describe("each stage called directly fails naming the key the previous stage sho
     ["load", load, "db-template/plan/24Q3:20240801T0000:main/recipe.lock.yml"],
     ["build", build, "db-template/build/24Q3:20240801T0000:main/recipe.lock.yml"],
     ["package", packageBuild, "db-template/build/24Q3:20240801T0000:main/recipe.lock.yml"],
+    ["draft", draft, "db-template/build/24Q3:20240801T0000:main/attachments/source_data_versions.csv"],
+    ["publish", publish, "_runs/db-template/24Q3:20240801T0000:main/draft.json"],
   ] as const) {
     it(name, async () => {
       const { recipes, publishing } = await buckets(`direct-${name}`);

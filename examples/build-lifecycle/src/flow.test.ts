@@ -167,3 +167,40 @@ it("re-running a build_name is idempotent: every stage is Cached and nothing is 
   );
   expect(await s3.storage("edm-recipes").list("")).toEqual(expectedRecipesKeys());
 });
+
+it("draft and publish (optional) promote the build to a revision, then to the version and latest", async () => {
+  const params = { timestamp: "20240602T0800", draft: true, publish: true, buildNote: "first try" };
+  const run = await runFlow(buildLifecycle, params);
+  expect(run.state.type).toBe("COMPLETED");
+  const buildName = "24Q3:20240602T0800:main";
+  expect(run.result?.stages.map((stage) => [stage.stage, stage.state])).toEqual([
+    ["plan", "Completed"],
+    ["load", "Completed"],
+    ["build", "Completed"],
+    ["package", "Completed"],
+    ["draft", "Completed"],
+    ["publish", "Completed"],
+  ]);
+  const publishing = s3.storage("edm-publishing");
+  const files = [
+    "attachments/source_data_versions.csv",
+    "build_metadata.json",
+    "dataset_files/libraries.csv",
+    "recipe.lock.yml",
+    "source_data_versions.csv",
+  ];
+  for (const folder of [
+    "db-template/draft/24Q3/1-first try/",
+    "db-template/publish/24Q3/",
+    "db-template/publish/latest/",
+  ]) {
+    expect(await publishing.list(folder)).toEqual(files.map((file) => `${folder}${file}`));
+    const metadata = BuildMetadata.parse(
+      JSON.parse(await text("edm-publishing", `${folder}build_metadata.json`)),
+    );
+    expect(metadata).toMatchObject({ draft_revision_name: "1-first try", recipe: { build_name: buildName } });
+  }
+  const again = await runFlow(buildLifecycle, params);
+  expect(again.result?.stages.map((stage) => stage.state)).toEqual(Array(6).fill("Cached"));
+  expect(await publishing.list("db-template/draft/24Q3/")).toHaveLength(files.length);
+});

@@ -22,7 +22,7 @@ import {
 import { parseRecipe } from "./recipe/recipe-file.js";
 import { readDatasetConfig } from "./stages/plan.js";
 import type { LifecycleStorage, StageName, StageResult } from "./stages/stage-result.js";
-import { buildTask, loadTask, packageTask, planTask, seedTask } from "./tasks.js";
+import { buildTask, draftTask, loadTask, packageTask, planTask, publishTask, seedTask } from "./tasks.js";
 
 /** The package directory: recipe paths are relative to it and may not leave it. */
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -38,8 +38,11 @@ export const BuildLifecycleParameters = z.object({
   version: Segment.optional(),
   /** The branch the build is for (default main). */
   branch: Segment.default("main"),
-  /** A note on the build, kept in the plan record (default none). */
-  buildNote: z.string().max(50).optional(),
+  /** A note on the build: kept in the plan record, and the draft revision's summary (default none). */
+  buildNote: z
+    .string()
+    .regex(/^[A-Za-z0-9._ -]{1,50}$/, "up to 50 letters, digits, spaces, dots, dashes, underscores")
+    .optional(),
   /** `YYYYMMDDTHHMM` (UTC) of the build name; pass an earlier one to re-run that build (default: now). */
   timestamp: z
     .string()
@@ -51,6 +54,10 @@ export const BuildLifecycleParameters = z.object({
   publishingStorage: z.string().default("s3-bucket/edm-publishing"),
   /** Place the synthetic bpl_libraries fixture in edm-recipes before planning (default false). */
   seed: z.boolean().default(false),
+  /** After package, promote the build to a draft revision (default false). */
+  draft: z.boolean().default(false),
+  /** After draft, publish it as the version and as latest; implies draft (default false). */
+  publish: z.boolean().default(false),
   /** The commit recorded in object metadata and build_metadata.json (default none: "unknown"). */
   commit: z
     .string()
@@ -149,8 +156,11 @@ export function createBuildLifecycle(
       const loaded = await loadTask(input, planned);
       const built = await buildTask(input, loaded);
       const packaged = await packageTask(input, built);
+      const results = [planned, loaded, built, packaged];
+      if (params.draft || params.publish) results.push(await draftTask(input, packaged));
+      if (params.publish) results.push(await publishTask(input, results.at(-1)!));
       const { flowRunId } = getRunContext();
-      const stages = [planned, loaded, built, packaged].map((result) => outcome(result, flowRunId));
+      const stages = results.map((result) => outcome(result, flowRunId));
       await createMarkdownArtifact(
         [
           `# Build ${build.buildName} of ${build.product}`,

@@ -32,6 +32,7 @@ export { plan } from "./stages/plan.js";
 export { load } from "./stages/load.js";
 export { build } from "./stages/build.js";
 export { packageBuild } from "./stages/package.js";
+export { draft, publish } from "./stages/draft-publish.js";
 export {
   STAGES,
   type LifecycleStorage,
@@ -39,7 +40,7 @@ export {
   type StageName,
   type StageResult,
 } from "./stages/stage-result.js";
-export { buildTask, loadTask, packageTask, planTask, seedTask } from "./tasks.js";
+export { buildTask, draftTask, loadTask, packageTask, planTask, publishTask, seedTask } from "./tasks.js";
 export { seedBplLibraries, SEED_DATASET, SEED_VERSION, type SeedResult } from "./seed.js";
 export { parseRecipe, RecipeError, toSortedYaml } from "./recipe/recipe-file.js";
 export { Recipe, InputDataset } from "./recipe/recipe-schema.js";

@@ -4,6 +4,7 @@ import type { Recipe } from "./recipe/recipe-schema.js";
 import { seedBplLibraries } from "./seed.js";
 import { productKey } from "./storage/layout.js";
 import { build } from "./stages/build.js";
+import { draft, publish } from "./stages/draft-publish.js";
 import { load } from "./stages/load.js";
 import { packageBuild } from "./stages/package.js";
 import { plan } from "./stages/plan.js";
@@ -60,4 +61,20 @@ export const buildTask = task(
 export const packageTask = task(
   { name: "package", description: "Assemble the dataset packages", cacheKeyFn: stageCacheKey("package") },
   (input: StageInput, _after: StageResult) => runStage(input, packageBuild(input)),
+);
+
+/** draft (optional) as a task, cached per build. */
+export const draftTask = task(
+  { name: "draft", description: "Promote the build to a draft revision", cacheKeyFn: stageCacheKey("draft") },
+  (input: StageInput, _after: StageResult) => runStage(input, draft(input)),
+);
+
+/** publish (optional) as a task, cached per build. */
+export const publishTask = task(
+  {
+    name: "publish",
+    description: "Publish the draft as the version and as latest",
+    cacheKeyFn: stageCacheKey("publish"),
+  },
+  (input: StageInput, _after: StageResult) => runStage(input, publish(input)),
 );

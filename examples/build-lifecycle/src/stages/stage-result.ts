@@ -4,8 +4,8 @@ import type { SourceDataVersion } from "../formats/source-data-versions.js";
 import { publishingKeys } from "../storage/layout.js";
 import { writeObject } from "../storage/objects.js";
 
-/** The lifecycle's stages, in order. */
-export const STAGES = ["plan", "load", "build", "package"] as const;
+/** The lifecycle's stages, in order; draft and publish are optional. */
+export const STAGES = ["plan", "load", "build", "package", "draft", "publish"] as const;
 export type StageName = (typeof STAGES)[number];
 
 /** The two buckets a build reads and writes. */
