@@ -33,36 +33,66 @@ const Segment = z.string().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, das
 /** The flow's parameters. */
 export const BuildLifecycleParameters = z.object({
   /** The recipe, relative to the package directory (default recipe.yml). */
-  recipePath: z.string().min(1).default("recipe.yml"),
+  recipePath: z
+    .string()
+    .min(1)
+    .default("recipe.yml")
+    .describe("The recipe, relative to the package directory (default recipe.yml)."),
   /** The product version (default: the recipe's `version`, else its `version_strategy`). */
-  version: Segment.optional(),
+  version: Segment.optional().describe(
+    "The product version (default: the recipe's `version`, else its `version_strategy`).",
+  ),
   /** The branch the build is for (default main). */
-  branch: Segment.default("main"),
+  branch: Segment.default("main").describe("The branch the build is for (default main)."),
   /** A note on the build: kept in the plan record, and the draft revision's summary (default none). */
   buildNote: z
     .string()
     .regex(/^[A-Za-z0-9._ -]{1,50}$/, "up to 50 letters, digits, spaces, dots, dashes, underscores")
-    .optional(),
+    .optional()
+    .describe(
+      "A note on the build: kept in the plan record, and the draft revision's summary (default none).",
+    ),
   /** `YYYYMMDDTHHMM` (UTC) of the build name; pass an earlier one to re-run that build (default: now). */
   timestamp: z
     .string()
     .regex(/^\d{8}T\d{4}$/, "YYYYMMDDTHHMM")
-    .optional(),
+    .optional()
+    .describe(
+      "`YYYYMMDDTHHMM` (UTC) of the build name; pass an earlier one to re-run that build (default: now).",
+    ),
   /** The edm-recipes storage block, `s3-bucket/NAME` or `local-file-system/NAME` (default s3-bucket/edm-recipes). */
-  recipesStorage: z.string().default("s3-bucket/edm-recipes"),
+  recipesStorage: z
+    .string()
+    .default("s3-bucket/edm-recipes")
+    .describe(
+      "The edm-recipes storage block, `s3-bucket/NAME` or `local-file-system/NAME` (default s3-bucket/edm-recipes).",
+    ),
   /** The edm-publishing storage block (default s3-bucket/edm-publishing). */
-  publishingStorage: z.string().default("s3-bucket/edm-publishing"),
+  publishingStorage: z
+    .string()
+    .default("s3-bucket/edm-publishing")
+    .describe("The edm-publishing storage block (default s3-bucket/edm-publishing)."),
   /** Place the synthetic bpl_libraries fixture in edm-recipes before planning (default false). */
-  seed: z.boolean().default(false),
+  seed: z
+    .boolean()
+    .default(false)
+    .describe("Place the synthetic bpl_libraries fixture in edm-recipes before planning (default false)."),
   /** After package, promote the build to a draft revision (default false). */
-  draft: z.boolean().default(false),
+  draft: z
+    .boolean()
+    .default(false)
+    .describe("After package, promote the build to a draft revision (default false)."),
   /** After draft, publish it as the version and as latest; implies draft (default false). */
-  publish: z.boolean().default(false),
+  publish: z
+    .boolean()
+    .default(false)
+    .describe("After draft, publish it as the version and as latest; implies draft (default false)."),
   /** The commit recorded in object metadata and build_metadata.json (default none: "unknown"). */
   commit: z
     .string()
     .regex(/^[0-9a-f]{7,40}$/, "a git commit hash")
-    .optional(),
+    .optional()
+    .describe(`The commit recorded in object metadata and build_metadata.json (default none: "unknown").`),
 });
 export type BuildLifecycleParameters = z.input<typeof BuildLifecycleParameters>;
 
