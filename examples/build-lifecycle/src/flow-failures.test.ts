@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runFlow, type Storage } from "@sluice/sdk";
 import {
   startS3TestServer,
@@ -6,7 +9,7 @@ import {
   type SdkTestContext,
 } from "@sluice/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildLifecycle, createBuildLifecycle } from "./flow.js";
+import { buildLifecycle, createBuildLifecycle, PACKAGE_DIR } from "./flow.js";
 import { seedBplLibraries } from "./seed.js";
 import { build } from "./stages/build.js";
 import { draft, publish } from "./stages/draft-publish.js";
@@ -120,6 +123,35 @@ describe("a failure at each stage stops the lifecycle there, and a retry reuses 
       expect(await publishing.list("")).toEqual(expectedPublishingKeys("24Q3:20240701T0900:main"));
     });
   }
+});
+
+it("without a timestamp, the build name takes the run's start, kept for the run by a cached task", async () => {
+  const { recipes, publishing } = await buckets("now");
+  const lifecycle = createBuildLifecycle({ storage: { recipes, publishing } });
+  const run = await runFlow(lifecycle, { seed: true, branch: "nightly" });
+  expect(run.state.type).toBe("COMPLETED");
+  const [, timestamp] = /^24Q3:(\d{8}T\d{4}):nightly$/.exec(run.result!.buildName) ?? [];
+  expect(timestamp).toBeDefined();
+  const states = await taskStates(sluice.client, run.flowRunId);
+  expect(states["build-timestamp"]).toBe("Completed");
+  expect(await publishing.list("")).toEqual(expectedPublishingKeys(run.result!.buildName));
+});
+
+it("refuses an invalid recipe naming the field, and a recipe path outside the recipes directory", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-recipes-"));
+  const recipe = readFileSync(join(PACKAGE_DIR, "recipe.yml"), "utf8");
+  writeFileSync(
+    join(dir, "bad.yml"),
+    recipe.replace("    - name: bpl_libraries", "    - name: bpl_libraries\n      dataset: x"),
+  );
+  const { recipes, publishing } = await buckets("recipe");
+  const lifecycle = createBuildLifecycle({ storage: { recipes, publishing }, recipesDir: dir });
+  const bad = await runFlow(lifecycle, { recipePath: "bad.yml", timestamp: "20240701T0900" });
+  expect(bad.state.type).toBe("FAILED");
+  expect(errorText(bad)).toBe("bad.yml is not a valid recipe: inputs.datasets.0.dataset: unknown field");
+  expect(await taskStates(sluice.client, bad.flowRunId)).toEqual({});
+  const outside = await runFlow(lifecycle, { recipePath: "../recipe.yml", timestamp: "20240701T0900" });
+  expect(errorText(outside)).toBe(`recipePath: ../recipe.yml is outside ${dir}`);
 });
 
 describe("each stage called directly fails naming the key the previous stage should have stored", () => {

@@ -12,17 +12,20 @@ import {
   type Storage,
 } from "@sluice/sdk";
 import { z } from "zod";
-import {
-  buildTimestamp,
-  makeBuildName,
-  resolveProductVersion,
-  timestampDate,
-  type BuildContext,
-} from "./build-context.js";
+import { makeBuildName, resolveProductVersion, timestampDate, type BuildContext } from "./build-context.js";
 import { parseRecipe } from "./recipe/recipe-file.js";
 import { readDatasetConfig } from "./stages/plan.js";
 import type { LifecycleStorage, StageName, StageResult } from "./stages/stage-result.js";
-import { buildTask, draftTask, loadTask, packageTask, planTask, publishTask, seedTask } from "./tasks.js";
+import {
+  buildTask,
+  buildTimestampTask,
+  draftTask,
+  loadTask,
+  packageTask,
+  planTask,
+  publishTask,
+  seedTask,
+} from "./tasks.js";
 
 /** The package directory: recipe paths are relative to it and may not leave it. */
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -157,13 +160,12 @@ export function createBuildLifecycle(
       parameters: BuildLifecycleParameters,
     },
     async (params): Promise<BuildLifecycleResult> => {
-      const startedAt = new Date();
       const storage = options.storage ?? {
         recipes: await storageFromBlockRef(params.recipesStorage),
         publishing: await storageFromBlockRef(params.publishingStorage),
       };
       const recipe = await readRecipe(options.recipesDir ?? PACKAGE_DIR, params.recipePath);
-      const timestamp = params.timestamp ?? buildTimestamp(startedAt);
+      const timestamp = params.timestamp ?? (await buildTimestampTask());
       const version = await resolveProductVersion(recipe, {
         override: params.version,
         date: timestampDate(timestamp),

@@ -1,5 +1,6 @@
 import { getRunContext, task, type CacheKeyFn } from "@sluice/sdk";
 import { publishStageArtifacts } from "./artifacts.js";
+import { buildTimestamp } from "./build-context.js";
 import type { Recipe } from "./recipe/recipe-schema.js";
 import { seedBplLibraries } from "./seed.js";
 import { productKey } from "./storage/layout.js";
@@ -25,6 +26,15 @@ async function runStage(input: StageInput, body: Promise<StageResult>): Promise<
   await publishStageArtifacts(result, input.storage.publishing);
   return result;
 }
+
+/**
+ * The build's timestamp when no parameter gives one: the first attempt's clock, cached per flow run, so
+ * a retried or crash-restarted run keeps its build name (and finds its finished stages Cached).
+ */
+export const buildTimestampTask = task(
+  { name: "build-timestamp", cacheKeyFn: ({ flowRunId }) => `build-lifecycle/timestamp/${flowRunId}` },
+  () => buildTimestamp(new Date()),
+);
 
 /** Places the bpl_libraries fixture in edm-recipes (idempotent). */
 export const seedTask = task({ name: "seed-bpl-libraries" }, (input: StageInput) =>
