@@ -17,8 +17,12 @@ afterAll(async () => {
 
 it("runs the same flow on local-file-system blocks (embedded mode), writing the same keys and metadata", async () => {
   const root = mkdtempSync(join(tmpdir(), "sluice-lifecycle-"));
-  await LocalFileSystem.save("edm-recipes", { basePath: join(root, "edm-recipes") });
-  await LocalFileSystem.save("edm-publishing", { basePath: join(root, "edm-publishing") });
+  await LocalFileSystem.save("edm-recipes", { basePath: join(root, "edm-recipes") }, { overwrite: true });
+  await LocalFileSystem.save(
+    "edm-publishing",
+    { basePath: join(root, "edm-publishing") },
+    { overwrite: true },
+  );
   const params = {
     recipesStorage: "local-file-system/edm-recipes",
     publishingStorage: "local-file-system/edm-publishing",

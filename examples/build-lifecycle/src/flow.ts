@@ -165,6 +165,7 @@ export function createBuildLifecycle(
         publishing: await storageFromBlockRef(params.publishingStorage),
       };
       const recipe = await readRecipe(options.recipesDir ?? PACKAGE_DIR, params.recipePath);
+      if (params.seed) await seedTask(storage.recipes, params.commit ?? null);
       const timestamp = params.timestamp ?? (await buildTimestampTask());
       const version = await resolveProductVersion(recipe, {
         override: params.version,
@@ -182,7 +183,6 @@ export function createBuildLifecycle(
         commit: params.commit ?? null,
       };
       const input = { storage, build };
-      if (params.seed) await seedTask(input);
       // Each stage awaits the one before: a failure ends the run before the next stage starts.
       const planned = await planTask({ ...input, recipe });
       const loaded = await loadTask(input, planned);

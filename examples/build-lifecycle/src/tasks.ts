@@ -1,4 +1,4 @@
-import { getRunContext, task, type CacheKeyFn } from "@sluice/sdk";
+import { getRunContext, task, type CacheKeyFn, type Storage } from "@sluice/sdk";
 import { publishStageArtifacts } from "./artifacts.js";
 import { buildTimestamp } from "./build-context.js";
 import type { Recipe } from "./recipe/recipe-schema.js";
@@ -37,8 +37,8 @@ export const buildTimestampTask = task(
 );
 
 /** Places the bpl_libraries fixture in edm-recipes (idempotent). */
-export const seedTask = task({ name: "seed-bpl-libraries" }, (input: StageInput) =>
-  seedBplLibraries(input.storage.recipes, { provenance: input.build }),
+export const seedTask = task({ name: "seed-bpl-libraries" }, (recipes: Storage, commit: string | null) =>
+  seedBplLibraries(recipes, { provenance: { commit } }),
 );
 
 /** plan as a task, cached per build. */

@@ -87,11 +87,15 @@ export async function taskStates(
 /** Saves an s3-bucket block named like its bucket on the S3 test server. */
 export async function saveBucketBlock(s3: S3TestServer, bucket: string): Promise<void> {
   const { endpoint, region, credentials } = s3;
-  await S3Bucket.save(bucket, {
+  await S3Bucket.save(
     bucket,
-    endpoint,
-    region,
-    credentials: { ...credentials },
-    forcePathStyle: true,
-  });
+    {
+      bucket,
+      endpoint,
+      region,
+      credentials: { ...credentials },
+      forcePathStyle: true,
+    },
+    { overwrite: true },
+  );
 }
