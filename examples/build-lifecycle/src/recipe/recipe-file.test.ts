@@ -74,6 +74,9 @@ describe("recipes", () => {
     expect(text).toContain("  datasets:\n  - archive_date: null\n");
     expect(parseRecipe(text, "recipe.lock.yml")).toEqual(recipe);
     expect(parse(text)).toMatchObject({ version: "24Q3", version_strategy: null });
+    expect(toSortedYaml({ v: "20240105", d: "2024-06-01T10:30:00-04:00", flag: "yes", p: "24Q3" })).toBe(
+      'd: "2024-06-01T10:30:00-04:00"\nflag: "yes"\np: 24Q3\nv: "20240105"\n',
+    );
   });
 
   it("refuses a lock whose versions are unresolved", () => {

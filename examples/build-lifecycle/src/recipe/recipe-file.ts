@@ -37,9 +37,18 @@ export function parseRecipe(text: string, source: string): Recipe {
   return parsed.data;
 }
 
-/** YAML as PyYAML's `yaml.dump` writes it: keys sorted, nulls kept. */
+/**
+ * YAML as PyYAML's `yaml.dump` writes it: keys sorted, nulls kept, lists not indented, and YAML 1.1 rules,
+ * so strings PyYAML would read as dates, numbers or booleans ("2024-06-01", "20240105", "yes") are quoted.
+ */
 export function toSortedYaml(value: unknown): string {
-  return stringify(value, { sortMapEntries: true, nullStr: "null", lineWidth: 0, indentSeq: false });
+  return stringify(value, {
+    version: "1.1",
+    sortMapEntries: true,
+    nullStr: "null",
+    lineWidth: 0,
+    indentSeq: false,
+  });
 }
 
 /** Fails (naming the datasets) when a lock still holds unresolved versions, as dcpy's load does. */
