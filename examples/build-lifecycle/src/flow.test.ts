@@ -47,6 +47,7 @@ it("seeds, plans, loads, builds and packages through s3-bucket blocks, writing d
     packageLocation: "product_datasets/template/package/24Q3/libraries/",
     stages: ["plan", "load", "build", "package"].map((stage) => ({ stage, state: "Completed" })),
   });
+  for (const stage of run.result!.stages) expect(stage.bodyMs, stage.stage).toBeGreaterThan(0);
   expect(await taskStates(sluice.client, run.flowRunId)).toEqual({
     "seed-bpl-libraries": "Completed",
     plan: "Completed",
@@ -154,6 +155,7 @@ it("re-running a build_name is idempotent: every stage is Cached and nothing is 
   const run = await runFlow(buildLifecycle, { timestamp: "20240601T1430", seed: true, commit: "0123abc" });
   expect(run.state.type).toBe("COMPLETED");
   expect(run.result?.stages.map((stage) => stage.state)).toEqual(["Cached", "Cached", "Cached", "Cached"]);
+  expect(run.result?.stages.map((stage) => stage.bodyMs)).toEqual([0, 0, 0, 0]);
   expect(await taskStates(sluice.client, run.flowRunId)).toEqual({
     "seed-bpl-libraries": "Completed",
     plan: "Cached",

@@ -105,6 +105,8 @@ export interface StageOutcome {
   /** Cached: an earlier run of this build completed it, and its stored outputs were reused. */
   readonly state: "Completed" | "Cached";
   readonly location: string;
+  /** Milliseconds the stage body took when it ran in this run; 0 when Cached. */
+  readonly bodyMs: number;
 }
 
 /** What a lifecycle run returns. */
@@ -144,8 +146,13 @@ async function readRecipe(root: string, recipePath: string) {
 }
 
 function outcome(result: StageResult, flowRunId: string): StageOutcome {
-  const state = result.flowRunId === flowRunId ? "Completed" : "Cached";
-  return { stage: result.stage, state, location: result.location };
+  const ran = result.flowRunId === flowRunId;
+  return {
+    stage: result.stage,
+    state: ran ? "Completed" : "Cached",
+    location: result.location,
+    bodyMs: ran ? (result.bodyMs ?? 0) : 0,
+  };
 }
 
 /** The build-lifecycle flow, with storage passed in or chosen by block references. */

@@ -20,9 +20,12 @@ function stageCacheKey<A extends [StageInput, ...unknown[]]>(stage: StageName): 
     `build-lifecycle/${input.storage.publishing.name}/${productKey(input.build.product)}/${input.build.buildName}/${stage}`;
 }
 
-/** Runs a stage body inside its task: stamps the flow run that produced it and publishes its artifacts. */
-async function runStage(input: StageInput, body: Promise<StageResult>): Promise<StageResult> {
-  const result: StageResult = { ...(await body), flowRunId: getRunContext().flowRunId };
+/** Runs a stage body inside its task: stamps the flow run and the body's time, publishes its artifacts. */
+async function runStage(input: StageInput, body: () => Promise<StageResult>): Promise<StageResult> {
+  const started = performance.now();
+  const produced = await body();
+  const bodyMs = Math.round(performance.now() - started);
+  const result: StageResult = { ...produced, flowRunId: getRunContext().flowRunId, bodyMs };
   await publishStageArtifacts(result, input.storage.publishing);
   return result;
 }
@@ -44,7 +47,7 @@ export const seedTask = task({ name: "seed-bpl-libraries" }, (recipes: Storage, 
 /** plan as a task, cached per build. */
 export const planTask = task(
   { name: "plan", description: "Resolve the recipe into recipe.lock.yml", cacheKeyFn: stageCacheKey("plan") },
-  (input: StageInput & { readonly recipe: Recipe }) => runStage(input, plan(input)),
+  (input: StageInput & { readonly recipe: Recipe }) => runStage(input, () => plan(input)),
 );
 
 /** load as a task, cached per build; `_after` is plan's result, so the run graph shows the dependency. */
@@ -54,7 +57,7 @@ export const loadTask = task(
     description: "Check the source data and record what the build loads",
     cacheKeyFn: stageCacheKey("load"),
   },
-  (input: StageInput, _after: StageResult) => runStage(input, load(input)),
+  (input: StageInput, _after: StageResult) => runStage(input, () => load(input)),
 );
 
 /** build as a task, cached per build. */
@@ -64,19 +67,19 @@ export const buildTask = task(
     description: "Run the build commands and export the dataset files",
     cacheKeyFn: stageCacheKey("build"),
   },
-  (input: StageInput, _after: StageResult) => runStage(input, build(input)),
+  (input: StageInput, _after: StageResult) => runStage(input, () => build(input)),
 );
 
 /** package as a task, cached per build. */
 export const packageTask = task(
   { name: "package", description: "Assemble the dataset packages", cacheKeyFn: stageCacheKey("package") },
-  (input: StageInput, _after: StageResult) => runStage(input, packageBuild(input)),
+  (input: StageInput, _after: StageResult) => runStage(input, () => packageBuild(input)),
 );
 
 /** draft (optional) as a task, cached per build. */
 export const draftTask = task(
   { name: "draft", description: "Promote the build to a draft revision", cacheKeyFn: stageCacheKey("draft") },
-  (input: StageInput, _after: StageResult) => runStage(input, draft(input)),
+  (input: StageInput, _after: StageResult) => runStage(input, () => draft(input)),
 );
 
 /** publish (optional) as a task, cached per build. */
@@ -86,5 +89,5 @@ export const publishTask = task(
     description: "Publish the draft as the version and as latest",
     cacheKeyFn: stageCacheKey("publish"),
   },
-  (input: StageInput, _after: StageResult) => runStage(input, publish(input)),
+  (input: StageInput, _after: StageResult) => runStage(input, () => publish(input)),
 );

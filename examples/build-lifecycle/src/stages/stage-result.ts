@@ -39,13 +39,15 @@ export interface StageResult {
   readonly details: Record<string, unknown>;
   /** The flow run whose task produced this result (set by the task wrapper; null when called directly). */
   readonly flowRunId: string | null;
+  /** Milliseconds the stage body took in that task (set by the task wrapper; null when called directly). */
+  readonly bodyMs: number | null;
 }
 
 /** Writes the stage's record `_runs/db-<product>/<build>/<stage>.json` and returns the result with its key. */
 export async function recordStage(
   storage: Storage,
   build: BuildContext,
-  result: Omit<StageResult, "product" | "buildName" | "flowRunId">,
+  result: Omit<StageResult, "product" | "buildName" | "flowRunId" | "bodyMs">,
 ): Promise<StageResult> {
   const key = publishingKeys.stageResult(build.product, build.buildName, result.stage);
   const full: StageResult = {
@@ -54,6 +56,7 @@ export async function recordStage(
     buildName: build.buildName,
     keys: [...result.keys, key],
     flowRunId: null,
+    bodyMs: null,
   };
   await writeObject(storage, key, `${JSON.stringify(full, null, 2)}\n`, build);
   return full;
