@@ -2,9 +2,11 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { describeError } from "../errors.js";
+import { sluiceHome } from "../settings.js";
 import { flowExportNames, importFlowFile } from "../flow-file.js";
 import { formatState, printLine, printNote, shouldColor } from "../output.js";
 import { flowDisplayName, runFlowFromCli, whereToLook } from "./run.js";
+import { runLifecycleExample } from "./start-lifecycle.js";
 import { closeOnSignal, printServerUrls, serverUrls, startServerFromCli } from "./server.js";
 import { flowRunCommandOfThisCli } from "./worker.js";
 
@@ -36,7 +38,10 @@ async function startEmbeddedWorker(url: string): Promise<() => Promise<void>> {
 /** The example flow `sluice start` runs, at the repository root (same depth from src/ and dist/). */
 export const EXAMPLE_FLOW = fileURLToPath(new URL("../../../../examples/flows/hello.ts", import.meta.url));
 
-/** Runs the example flow against `url` and prints where to look; never throws (the server keeps serving). */
+/**
+ * Runs the example flow in this process against `url` and prints where to look (with --no-worker,
+ * when no worker would run the pipeline's deployment); never throws (the server keeps serving).
+ */
 async function runExample(url: string): Promise<void> {
   if (!existsSync(EXAMPLE_FLOW)) {
     printNote(`The example flow is missing (${EXAMPLE_FLOW}); skipping the example run.`);
@@ -65,14 +70,14 @@ async function runExample(url: string): Promise<void> {
   }
 }
 
-/** `sluice start`: the server on embedded defaults, the example flow, and where to look. */
+/** `sluice start`: the server and a worker on embedded defaults, the example pipeline, and where to look. */
 export function registerStartCommand(program: Command): void {
   program
     .command("start")
     .description(
-      "Start the server on embedded defaults, run the example flow, and keep serving (Ctrl-C stops)",
+      "Start the server and a worker on embedded defaults, deploy and run the example pipeline, and keep serving (Ctrl-C stops)",
     )
-    .option("--no-example", "do not run the example flow")
+    .option("--no-example", "do not deploy and run the example pipeline")
     .option("--no-worker", `do not serve the "${EMBEDDED_POOL}" process pool in this process`)
     .action(async (opts: { example: boolean; worker: boolean }) => {
       const server = await startServerFromCli({});
@@ -80,7 +85,11 @@ export function registerStartCommand(program: Command): void {
       const stopWorker = opts.worker ? await startEmbeddedWorker(server.url) : undefined;
       if (stopWorker)
         printLine(`A worker serves the "${EMBEDDED_POOL}" process pool: deployments in it run here.`);
-      if (opts.example) await runExample(server.url);
+      if (opts.example && stopWorker) {
+        // The main job: the dataset build pipeline as a deployment, run by the embedded worker.
+        const { createClient } = await import("@sluice/client");
+        await runLifecycleExample(createClient({ baseUrl: server.url }), server.url, sluiceHome());
+      } else if (opts.example) await runExample(server.url);
       const urls = serverUrls(server.url);
       printLine("");
       printLine(`Open the UI at ${urls.ui}, the API docs at ${urls.docs};`);
