@@ -9,7 +9,10 @@
  * Then the result-storage scenario (bench/result-storage-bench.ts): results written to and read from a
  * local S3-protocol server through Sluice and directly through the AWS SDK.
  *
- * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage, --write (update the
+ * Then the example pipeline (bench/lifecycle-bench.ts): whole build-lifecycle runs in embedded mode,
+ * their wall time and the share of it spent outside the stage bodies.
+ *
+ * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle, --write (update the
  * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
  * bench/results/result-storage.json.
  */
@@ -21,6 +24,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { measureApi, type ThroughputResult } from "./api-throughput.js";
 import { renderReport, type BenchReport, type DatabaseFigures, type OrchestrationFigures } from "./report.js";
+import { measureLifecycle, renderLifecycleReport } from "./lifecycle-bench.js";
 import { measureResultStorage } from "./result-storage-bench.js";
 import { renderStorageReport } from "./result-storage-report.js";
 
@@ -183,6 +187,21 @@ if (only === "storage") {
   await runStorageScenario();
   process.exit(0);
 }
+if (only === "lifecycle") {
+  await runLifecycleScenario();
+  process.exit(0);
+}
+
+async function runLifecycleScenario(): Promise<void> {
+  console.error("[bench] the example pipeline in embedded mode: wall time and orchestration share");
+  const measured = await measureLifecycle(root, quick ? 3 : 10);
+  const machine = `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`;
+  const figures = { command, date: new Date().toISOString(), machine, ...measured };
+  writeFileSync(join(root, "bench/results/lifecycle.json"), JSON.stringify(figures, null, 2) + "\n");
+  const markdown = renderLifecycleReport(figures);
+  process.stdout.write(markdown + "\n");
+  if (args.has("--write")) writeDocBlock("bench:lifecycle", markdown);
+}
 
 async function runStorageScenario(): Promise<void> {
   console.error("[bench] result storage: Sluice against the AWS SDK on a local S3-protocol server");
@@ -219,3 +238,4 @@ const markdown = renderReport(report);
 process.stdout.write(markdown + "\n");
 if (args.has("--write")) writeDocBlock("bench", markdown);
 if (!only) await runStorageScenario();
+if (!only) await runLifecycleScenario();
