@@ -6,23 +6,10 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { CLI, embeddedEnv, ROOT, runCli } from "./support/cli-process.js";
 import { freePort } from "./support/free-port.js";
 import { createClient } from "@sluice/client";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = ["--conditions=@sluice/source", "--import", "tsx", join(ROOT, "packages/cli/src/main.ts")];
-
-function runCli(args: string[], env: Record<string, string>, cwd: string) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd, env: { ...process.env, ...env } });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
 
 describe("sluice start", () => {
   const home = mkdtempSync(join(tmpdir(), "sluice-e2e-start-"));
@@ -37,14 +24,7 @@ describe("sluice start", () => {
     cpSync(join(ROOT, "tests/e2e/fixtures/orchestration"), project, { recursive: true });
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = {
-      SLUICE_HOME: home,
-      SLUICE_SERVER_PORT: String(port),
-      SLUICE_API_URL: url,
-      SLUICE_DATABASE_URL: "",
-      E2E_POOL: "default",
-      NO_COLOR: "1",
-    };
+    const env = { ...embeddedEnv(home, port), E2E_POOL: "default" };
     const server = spawn(process.execPath, [...CLI, "start", "--no-example"], {
       cwd: project,
       env: { ...process.env, ...env },

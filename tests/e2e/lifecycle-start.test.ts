@@ -7,23 +7,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "@sluice/client";
+import { CLI, embeddedEnv, ROOT, runCli } from "./support/cli-process.js";
 import { freePort } from "./support/free-port.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = ["--conditions=@sluice/source", "--import", "tsx", join(ROOT, "packages/cli/src/main.ts")];
-
-function runCli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
 
 async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -40,13 +27,7 @@ describe("npm start with the example pipeline", () => {
   it("deploys and runs build-lifecycle/bpl-libraries, then runs it again on demand", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = {
-      SLUICE_HOME: home,
-      SLUICE_SERVER_PORT: String(port),
-      SLUICE_API_URL: url,
-      SLUICE_DATABASE_URL: "",
-      NO_COLOR: "1",
-    };
+    const env = embeddedEnv(home, port);
     const server = spawn(process.execPath, [...CLI, "start"], { cwd: ROOT, env: { ...process.env, ...env } });
     let output = "";
     server.stdout.on("data", (c: Buffer) => (output += c.toString()));
