@@ -39,7 +39,14 @@ export function App({ baseUrl = window.location.origin }: { baseUrl?: string }) 
     const keyNow = apiKey;
     return {
       client: browserClient(baseUrl, keyNow),
-      events: new ServerEventStream(baseUrl, () => keyNow),
+      events: new ServerEventStream(
+        baseUrl,
+        () => keyNow,
+        () => {
+          setLoginFailed(keyNow !== undefined);
+          setNeedsLogin(true);
+        },
+      ),
     };
   }, [baseUrl, apiKey]);
   useEffect(() => {

@@ -9,7 +9,13 @@ export function Markdown({ source }: { source: string }) {
   return <div className="markdown">{renderBlocks(source.replace(/\r\n?/g, "\n").split("\n"))}</div>;
 }
 
-const TABLE_DIVIDER = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+const TABLE_DIVIDER = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+
+/** A table starts with a header row followed by a divider row such as `| --- | :-: |`. */
+function startsTable(lines: string[], i: number): boolean {
+  const next = lines[i + 1] ?? "";
+  return (lines[i] ?? "").includes("|") && next.includes("|") && TABLE_DIVIDER.test(next);
+}
 
 function renderBlocks(lines: string[]): ReactNode[] {
   const out: ReactNode[] = [];
@@ -47,7 +53,7 @@ function renderBlocks(lines: string[]): ReactNode[] {
       i += 1;
       continue;
     }
-    if (line.includes("|") && TABLE_DIVIDER.test(lines[i + 1] ?? "")) {
+    if (startsTable(lines, i)) {
       const head = splitRow(line);
       const rows: string[][] = [];
       i += 2;
@@ -110,10 +116,7 @@ function renderBlocks(lines: string[]): ReactNode[] {
 
 function startsBlock(lines: string[], i: number): boolean {
   const line = lines[i] ?? "";
-  return (
-    /^(```|#{1,6}\s|>|\s*([-*+]|\d+[.)])\s)/.test(line) ||
-    (line.includes("|") && TABLE_DIVIDER.test(lines[i + 1] ?? ""))
-  );
+  return /^(```|#{1,6}\s|>|\s*([-*+]|\d+[.)])\s)/.test(line) || startsTable(lines, i);
 }
 
 function splitRow(line: string): string[] {

@@ -27,6 +27,8 @@ export class ServerEventStream {
   constructor(
     private readonly baseUrl: string,
     private readonly apiKey: () => string | undefined,
+    /** Called when the server refuses the key; the stream then stops until started again. */
+    private readonly onUnauthorized: () => void = () => undefined,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
   ) {}
 
@@ -54,6 +56,11 @@ export class ServerEventStream {
         headers: { accept: "text/event-stream", ...(key ? { authorization: `Bearer ${key}` } : {}) },
         signal,
       });
+      if (response.status === 401) {
+        this.stop();
+        this.onUnauthorized();
+        return;
+      }
       if (!response.ok || !response.body) throw new Error(`the event stream answered ${response.status}`);
       this.attempt = 0;
       const parser = new SseParser();
