@@ -7,5 +7,7 @@ export default defineConfig({
   base: "/",
   resolve: { conditions: ["@sluice/source", "browser", "module", "import", "default"] },
   oxc: { jsx: { runtime: "automatic" } },
+  // `npm run dev -w @sluice/ui`: hot reload, with /api passed to a running server.
+  server: { proxy: { "/api": process.env.SLUICE_API_URL ?? "http://127.0.0.1:4200" } },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022", reportCompressedSize: false },
 });
