@@ -91,4 +91,18 @@ describe("GET /api/events", () => {
       await server.close();
     }
   });
+
+  it("ends open streams when the server closes, so closing does not wait for them", async () => {
+    const server = await startTestServer();
+    const res = await fetch(`${server.url}/api/events`);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    await readUntil(reader, /event: ready\n/);
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+  });
 });
