@@ -8,6 +8,9 @@ export interface UiServerEvent {
   readonly workPoolName?: string | null;
 }
 
+/** The kind of the event the stream delivers after reconnecting: every view reloads its data. */
+export const RESYNC = "resync";
+
 export type ServerEventListener = (event: UiServerEvent) => void;
 
 /** Retry delays after the stream drops, in ms (the last one repeats). */
@@ -22,6 +25,8 @@ export class ServerEventStream {
   private readonly listeners = new Set<ServerEventListener>();
   private controller: AbortController | undefined;
   private attempt = 0;
+  /** Whether a stream was open before: a later `ready` is a reconnect. */
+  private connectedBefore = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -81,7 +86,12 @@ export class ServerEventStream {
   }
 
   private dispatch(event: string, data: string): void {
-    if (event === "ready") return;
+    if (event === "ready") {
+      // Events may have been missed while disconnected: views reload on "resync".
+      if (this.connectedBefore) for (const listener of this.listeners) listener({ kind: RESYNC });
+      this.connectedBefore = true;
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);

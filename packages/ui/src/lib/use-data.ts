@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage, isUnauthorized, useServices } from "./app-context.js";
 import { useUnauthorized } from "./auth-context.js";
-import type { UiServerEvent } from "./server-events.js";
+import { RESYNC, type UiServerEvent } from "./server-events.js";
 
 export interface DataState<T> {
   readonly data: T | undefined;
@@ -11,9 +11,9 @@ export interface DataState<T> {
 }
 
 /**
- * Loads data for a view and loads it again when `deps` change or when a live event passes
- * `refreshOn`. Refreshes caused by events are coalesced (at most one per 500 ms), so a burst of
- * state changes costs one request, not one per event.
+ * Loads data for a view and loads it again when `deps` change, when a live event passes
+ * `refreshOn`, and after the stream reconnects (events may have been missed). Refreshes caused by
+ * events are coalesced (at most one per 500 ms), so a burst of state changes costs one request.
  */
 export function useData<T>(
   load: () => Promise<T>,
@@ -52,7 +52,8 @@ export function useData<T>(
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unsubscribe = events.subscribe((event) => {
-      if (!refreshRef.current?.(event) || timer) return;
+      const refreshOn = refreshRef.current;
+      if (!refreshOn || timer || (event.kind !== RESYNC && !refreshOn(event))) return;
       timer = setTimeout(() => {
         timer = undefined;
         setVersion((v) => v + 1);
