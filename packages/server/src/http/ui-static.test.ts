@@ -42,6 +42,7 @@ describe("the web UI's static files", () => {
     const robots = await app.request("/robots.txt");
     expect(robots.headers.get("cache-control")).toBe("no-cache");
     expect(await robots.text()).toBe("User-agent: *");
+    expect((await app.request("/assets/app-0000.js")).status).toBe(404);
   });
 
   it("never serves a file outside the build directory", async () => {

@@ -45,6 +45,8 @@ export function mountUi(app: OpenAPIHono, uiDir: string = DEFAULT_UI_DIR): void 
     if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return next();
     const file = await existingFile(root, c.req.path);
     if (file) return sendFile(c, file, file.startsWith(resolve(root, "assets") + sep));
+    // A missing asset is a 404, not the app: a stale page asking for an old bundle must see the error.
+    if (c.req.path.startsWith("/assets/")) return c.text(`no file ${c.req.path} in the web UI build`, 404);
     if (await existingFile(root, "/index.html")) return sendFile(c, indexFile, false);
     return c.html(UI_NOT_BUILT_HTML, 503);
   });
