@@ -59,6 +59,8 @@ describe.skipIf(!available && !required)("the web UI in chromium", () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
+    // Console errors include Content-Security-Policy violations.
+    page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
     await page.goto(`${server.url}/runs/${run.id}`);
     await expect.poll(() => page.locator("h1 [data-testid=run-state]").textContent()).toBe("Completed");
     await expect

@@ -30,6 +30,7 @@ describe("the web UI's static files", () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
       expect(res.headers.get("cache-control")).toBe("no-cache");
+      expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
       expect(await res.text()).toContain("<div id=root>");
     }
   });

@@ -24,6 +24,14 @@ const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
+/**
+ * The app's pages load only the build's own scripts and styles and talk only to this server: a
+ * second line of defence should anything in a run's data ever reach the page as markup.
+ */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** The page served instead of the UI when its build is missing: what happened and how to fix it. */
 export const UI_NOT_BUILT_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sluice: the web UI is not built</title>
@@ -80,5 +88,6 @@ async function sendFile(c: Context, file: string, immutable: boolean): Promise<R
     // Hashed assets never change; index.html must be fetched again to pick up a new build.
     "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
     "x-content-type-options": "nosniff",
+    ...(file.endsWith(".html") ? { "content-security-policy": CONTENT_SECURITY_POLICY } : {}),
   });
 }
