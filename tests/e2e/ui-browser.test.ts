@@ -38,8 +38,10 @@ describe.skipIf(!available && !required)("the web UI in chromium", () => {
   });
 
   it("shows a completed run's page with its state and logs, and the run in the runs list", async () => {
+    // A flow of this test's own: a shared test database keeps the runs of earlier test runs.
+    const flowName = `browser-e2e-${Date.now()}`;
     const run = await post<{ id: string }>(server, "/api/flow-runs", {
-      flowName: "browser-e2e",
+      flowName,
       name: "seen-in-chromium",
     });
     await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "RUNNING" } });
@@ -68,7 +70,7 @@ describe.skipIf(!available && !required)("the web UI in chromium", () => {
       .toContain("hello from the run");
 
     await page.getByRole("link", { name: "Flow runs" }).click();
-    await page.getByTestId("flow-filter").fill("browser-e2e");
+    await page.getByTestId("flow-filter").fill(flowName);
     await page.getByRole("button", { name: "Apply" }).click();
     await expect.poll(() => page.getByTestId("run-row").count()).toBe(1);
     await expect.poll(() => page.getByTestId("run-row").textContent()).toContain("seen-in-chromium");

@@ -108,11 +108,46 @@ describe("the app against a real server", () => {
     }
   });
 
-  it("lists flow runs filtered by flow name, with keyset paging", async () => {
-    for (let i = 0; i < 27; i += 1) {
-      await post(server, "/api/flow-runs", { flowName: "ui-paging-test", name: `paged-${i}` });
+  it("shows the dashboard: counts by state type, a failed run, work pools with their status", async () => {
+    // Early in name order: the dashboard lists the first 100 pools of a shared test database.
+    const pool = `aaa-ui-dash-${Date.now()}`;
+    await post(server, "/api/work-pools", { name: pool, type: "process", paused: true });
+    const run = await post<{ id: string }>(server, "/api/flow-runs", {
+      flowName: "ui-dash",
+      name: "dash-failed",
+    });
+    await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "RUNNING" } });
+    await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "FAILED", message: "boom" } });
+    window.history.pushState(null, "", "/");
+    const { container, unmount } = render(<App baseUrl={server.url} />);
+    try {
+      const failed = await until(() => container.querySelector("[data-testid=count-FAILED] .count"));
+      expect(Number(failed.textContent)).toBeGreaterThanOrEqual(1);
+      await until(() =>
+        [...container.querySelectorAll("[data-testid=run-row]")].some((r) =>
+          r.textContent?.includes("dash-failed"),
+        )
+          ? true
+          : undefined,
+      );
+      const row = await until(() =>
+        [...container.querySelectorAll("[data-testid=work-pool-row]")].find((r) =>
+          r.textContent?.includes(pool),
+        ),
+      );
+      expect(row.textContent).toContain("PAUSED");
+    } finally {
+      unmount();
     }
-    window.history.pushState(null, "", "/runs?flow=ui-paging-test");
+  });
+
+  it("lists flow runs filtered by flow name, with keyset paging", async () => {
+    // A flow of this test's own: a shared test database keeps the runs of earlier test runs.
+    const flowName = `ui-paging-${Date.now()}`;
+    for (let i = 0; i < 27; i += 1) {
+      await post(server, "/api/flow-runs", { flowName, name: `paged-${i}` });
+    }
+    window.history.pushState(null, "", `/runs?flow=${flowName}`);
     const { container, unmount } = render(<App baseUrl={server.url} />);
     try {
       const rows = () => container.querySelectorAll("[data-testid=run-row]");
