@@ -110,7 +110,7 @@ export function FlowRuns() {
           <input
             value={flowInput}
             onChange={(e) => setFlowInput(e.target.value)}
-            placeholder="flow name"
+            placeholder="exact flow name"
             data-testid="flow-filter"
           />
         </label>
