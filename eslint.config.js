@@ -5,7 +5,8 @@ import tseslint from "typescript-eslint";
 
 /**
  * Package boundaries (STYLE.md): B may import A where A <- B.
- * contracts <- client <- sdk, worker, cli ; contracts <- server <- cli ; worker <- cli.
+ * contracts <- client <- sdk, worker, cli, ui ; contracts <- server <- cli ; worker <- cli.
+ * The ui (browser code) reaches the server only through @sluice/client, never @sluice/server.
  * The sdk may load @sluice/server only through a dynamic import for ephemeral mode (docs/decisions/0003).
  */
 /** @type {Record<string, string[]>} */
@@ -16,13 +17,18 @@ const allowed = {
   sdk: ["contracts", "client"],
   worker: ["contracts", "client"],
   cli: ["contracts", "client", "server", "sdk", "worker"],
+  ui: ["contracts", "client"],
 };
 
 const boundaryConfigs = Object.entries(allowed).map(([pkg, deps]) => {
   const forbidden = Object.keys(allowed).filter((p) => p !== pkg && !deps.includes(p));
   /** @type {import("eslint").Linter.Config} */
   const config = {
-    files: [`packages/${pkg}/src/**/*.ts`],
+    files: [`packages/${pkg}/src/**/*.ts`, `packages/${pkg}/src/**/*.tsx`],
+    // The ui's tests run in Node and start a real server process; the browser rules are for the app.
+    ...(pkg === "ui"
+      ? { ignores: ["**/*.test.ts", "**/*.test.tsx", "**/*.test-helper.ts", "**/*.test-helper.tsx"] }
+      : {}),
     rules: {
       "no-restricted-imports": [
         "error",
@@ -34,6 +40,7 @@ const boundaryConfigs = Object.entries(allowed).map(([pkg, deps]) => {
             })),
             { group: ["@sluice/*/src/*"], message: "Import another package through its entry point." },
             ...(pkg === "contracts" ? [{ group: ["node:*"], message: "contracts does no I/O." }] : []),
+            ...(pkg === "ui" ? [{ group: ["node:*"], message: "the ui runs in the browser." }] : []),
           ],
         },
       ],
@@ -70,7 +77,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.test.ts", "tests/**/*.ts", "bench/**/*.ts"],
+    files: [
+      "**/*.test.ts",
+      "**/*.test.tsx",
+      "**/*.test-helper.ts",
+      "**/*.test-helper.tsx",
+      "tests/**/*.ts",
+      "bench/**/*.ts",
+    ],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",

@@ -6,7 +6,14 @@ export default defineConfig({
   resolve: { conditions: ["@sluice/source"] },
   ssr: { resolve: { conditions: ["@sluice/source"] } },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "tests/**/*.test.ts", "examples/**/*.test.ts"],
+    // UI tests (.tsx) pick the happy-dom environment per file (`@vitest-environment happy-dom`);
+    // everything else runs in node.
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "packages/ui/src/**/*.test.tsx",
+      "tests/**/*.test.ts",
+      "examples/**/*.test.ts",
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // 2 cores: PGlite instances and subprocesses are heavy, keep parallelism modest.

@@ -17,4 +17,6 @@ export interface AppDeps {
   readonly keyring: Keyring;
   /** Aborted when the server begins to close, so held requests (claim long-polls) answer at once. */
   readonly closing?: AbortSignal;
+  /** The web UI build served at / (default: packages/ui/dist next to this package). */
+  readonly uiDir?: string;
 }

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { API_VERSION, FLOW_RUN_PAGE_PATH, MAX_REQUEST_BODY_BYTES, type ApiError } from "@sluice/contracts";
+import { API_VERSION, MAX_REQUEST_BODY_BYTES, type ApiError } from "@sluice/contracts";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "./app-deps.js";
 import { createApiKeyAuthenticator } from "./auth/api-key-authenticator.js";
@@ -22,7 +22,9 @@ import { createErrorHandler, validationFailed } from "./http/error-handler.js";
 import { NotFoundError } from "./http/errors.js";
 import { BEARER_SCHEME } from "./http/route-def.js";
 import { compactOpenApiDocument } from "./http/openapi-components.js";
-import { API_DOCS_HTML, HOME_HTML, runPageHtml } from "./http/pages.js";
+import { API_DOCS_HTML } from "./http/pages.js";
+import { mountUi } from "./http/ui-static.js";
+import { mountEventStreamRoute } from "./events/event-stream-route.js";
 import { mountLogRoutes } from "./logs/log-routes.js";
 import { createLogService } from "./logs/log-service.js";
 import { mountMetaRoutes } from "./meta/meta-routes.js";
@@ -115,7 +117,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     c.json((document ??= compactOpenApiDocument(app.getOpenAPI31Document(OPENAPI_INFO)))),
   );
   app.get("/api/docs", (c) => c.html(API_DOCS_HTML));
-  app.get("/", (c) => c.html(HOME_HTML));
-  app.get(FLOW_RUN_PAGE_PATH.replace("{id}", ":id"), (c) => c.html(runPageHtml(c.req.param("id") ?? "")));
+  mountEventStreamRoute(app, deps);
+  // Last: the web UI answers every other GET outside /api, including FLOW_RUN_PAGE_PATH (/runs/{id}).
+  mountUi(app, deps.uiDir);
   return app;
 }

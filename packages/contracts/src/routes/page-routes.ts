@@ -1,6 +1,6 @@
 /**
- * The server's HTML pages, which clients link to (the API routes are in api-routes.ts). Until the web
- * UI ships these are placeholders served by the server itself.
+ * The server's HTML pages, which clients link to (the API routes are in api-routes.ts): pages of the
+ * web UI (packages/ui), which the server serves.
  */
 
 /** The page of one flow run: its state history, task runs and logs. */

@@ -1,0 +1,203 @@
+// @vitest-environment happy-dom
+import { act } from "react";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { App } from "./App.js";
+import { render } from "./lib/render.test-helper.js";
+import { startUiTestServer, type UiTestServer } from "./lib/test-server.test-helper.js";
+
+/** Waits until `check` returns a value (the page renders asynchronously as answers arrive). */
+async function until<T>(check: () => T | null | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; the page shows: ${document.body.textContent}`);
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  }
+}
+
+/** Puts the page on the server's origin, as when the server serves the UI (no cross-origin requests). */
+function openOn(server: UiTestServer): void {
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(server.url);
+}
+
+async function post<T>(server: UiTestServer, path: string, body: unknown, apiKey?: string): Promise<T> {
+  const res = await fetch(server.url + path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+describe("the app against a real server", () => {
+  let server: UiTestServer;
+  beforeAll(async () => {
+    server = await startUiTestServer();
+    openOn(server);
+  });
+  afterAll(() => server?.close());
+
+  it("shows a flow run's page: state, parameters, logs with a level filter, artifacts; live state changes", async () => {
+    const run = await post<{ id: string }>(server, "/api/flow-runs", {
+      flowName: "ui-app-test",
+      name: "shown-run",
+      parameters: { city: "<Boston>" },
+    });
+    await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "RUNNING" } });
+    const now = Date.now();
+    await post(server, "/api/logs", {
+      logs: [
+        {
+          flowRunId: run.id,
+          name: "t",
+          level: 20,
+          message: "loading <rows>",
+          timestamp: new Date(now).toISOString(),
+        },
+        {
+          flowRunId: run.id,
+          name: "t",
+          level: 40,
+          message: "one row failed",
+          timestamp: new Date(now + 1).toISOString(),
+        },
+      ],
+    });
+    await post(server, "/api/artifacts", {
+      flowRunId: run.id,
+      key: "summary",
+      type: "markdown",
+      data: { markdown: "| a | b |\n| - | - |\n| 1 | 2 |" },
+    });
+    window.history.pushState(null, "", `/runs/${run.id}`);
+    const { container, unmount } = render(<App baseUrl={server.url} />);
+    try {
+      const state = await until(() => container.querySelector("h1 [data-testid=run-state]"));
+      expect(state.textContent).toBe("Running");
+      expect(container.querySelector("[data-testid=parameters]")?.textContent).toContain(
+        '"city": "<Boston>"',
+      );
+      const lines = await until(() => {
+        const found = container.querySelectorAll("[data-testid=log-line]");
+        return found.length === 2 ? found : undefined;
+      });
+      expect(lines[0]?.textContent).toContain("loading <rows>");
+      const artifact = await until(() => container.querySelector("[data-testid=artifact] table"));
+      expect([...artifact.querySelectorAll("td")].map((td) => td.textContent)).toEqual(["1", "2"]);
+
+      const level = container.querySelector<HTMLSelectElement>("[data-testid=log-level]")!;
+      await act(async () => {
+        level.value = "40";
+        level.dispatchEvent(new Event("change", { bubbles: true }));
+        await Promise.resolve();
+      });
+      await until(() =>
+        container.querySelectorAll("[data-testid=log-line]").length === 1 ? true : undefined,
+      );
+      expect(container.querySelector("[data-testid=log-line]")?.textContent).toContain("one row failed");
+
+      // The live stream: the page follows the run to Completed without a reload.
+      await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "COMPLETED" } });
+      await until(() =>
+        container.querySelector("h1 [data-testid=run-state]")?.textContent === "Completed" ? true : undefined,
+      );
+    } finally {
+      unmount();
+    }
+  });
+
+  it("shows the dashboard: counts by state type, a failed run, work pools with their status", async () => {
+    // Early in name order: the dashboard lists the first 100 pools of a shared test database.
+    const pool = `aaa-ui-dash-${Date.now()}`;
+    await post(server, "/api/work-pools", { name: pool, type: "process", paused: true });
+    const run = await post<{ id: string }>(server, "/api/flow-runs", {
+      flowName: "ui-dash",
+      name: "dash-failed",
+    });
+    await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "RUNNING" } });
+    await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "FAILED", message: "boom" } });
+    window.history.pushState(null, "", "/");
+    const { container, unmount } = render(<App baseUrl={server.url} />);
+    try {
+      const failed = await until(() => container.querySelector("[data-testid=count-FAILED] .count"));
+      expect(Number(failed.textContent)).toBeGreaterThanOrEqual(1);
+      await until(() =>
+        [...container.querySelectorAll("[data-testid=run-row]")].some((r) =>
+          r.textContent?.includes("dash-failed"),
+        )
+          ? true
+          : undefined,
+      );
+      const row = await until(() =>
+        [...container.querySelectorAll("[data-testid=work-pool-row]")].find((r) =>
+          r.textContent?.includes(pool),
+        ),
+      );
+      expect(row.textContent).toContain("PAUSED");
+    } finally {
+      unmount();
+    }
+  });
+
+  it("lists flow runs filtered by flow name, with keyset paging", async () => {
+    // A flow of this test's own: a shared test database keeps the runs of earlier test runs.
+    const flowName = `ui-paging-${Date.now()}`;
+    for (let i = 0; i < 27; i += 1) {
+      await post(server, "/api/flow-runs", { flowName, name: `paged-${i}` });
+    }
+    window.history.pushState(null, "", `/runs?flow=${flowName}`);
+    const { container, unmount } = render(<App baseUrl={server.url} />);
+    try {
+      const rows = () => container.querySelectorAll("[data-testid=run-row]");
+      await until(() => (rows().length === 25 ? true : undefined));
+      const next = container.querySelector<HTMLButtonElement>("[data-testid=next-page]")!;
+      await act(async () => {
+        next.click();
+        await Promise.resolve();
+      });
+      await until(() => (rows().length === 2 ? true : undefined));
+      expect(next.disabled).toBe(true);
+    } finally {
+      unmount();
+    }
+  });
+});
+
+describe("the app when the server requires an API key", () => {
+  let server: UiTestServer;
+  beforeAll(async () => {
+    server = await startUiTestServer({ apiKey: "ui-test-key-0123456789abcdef" });
+    openOn(server);
+  });
+  afterAll(() => server?.close());
+
+  it("asks for the key, keeps it in sessionStorage and sends it", async () => {
+    sessionStorage.clear();
+    window.history.pushState(null, "", "/runs");
+    const { container, unmount } = render(<App baseUrl={server.url} />);
+    try {
+      const input = await until(() => container.querySelector<HTMLInputElement>("input[type=password]"));
+      await act(async () => {
+        // React tracks the value it set; the native setter makes the change visible to it.
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the input as `this`
+        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
+        setter.call(input, "ui-test-key-0123456789abcdef");
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await Promise.resolve();
+      });
+      await act(async () => {
+        container.querySelector("form")!.requestSubmit();
+        await Promise.resolve();
+      });
+      await until(() => (container.querySelector("h1")?.textContent === "Flow runs" ? true : undefined));
+      expect(sessionStorage.getItem("sluice.apiKey")).toBe("ui-test-key-0123456789abcdef");
+      await until(() => container.querySelector(".pager"));
+      expect(container.querySelector(".error")).toBeNull();
+    } finally {
+      unmount();
+      sessionStorage.clear();
+    }
+  });
+});
