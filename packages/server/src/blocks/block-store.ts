@@ -1,6 +1,6 @@
 import type { BlockFilter } from "@sluice/contracts";
 import { sql, type Kysely, type Selectable } from "kysely";
-import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
+import { applyKeyset, byName, toPage } from "../db/keyset.js";
 import type { BlocksTable, Tables } from "../db/tables.js";
 import { escapeLike } from "../flows/flow-store.js";
 import type { Sealed } from "./encryption/keyring.js";
@@ -18,13 +18,7 @@ export interface StoredBlock {
   readonly updatedAt: Date;
 }
 
-const BY_NAME: SortOrder = {
-  name: "NAME_ASC",
-  column: "b.name",
-  idColumn: "b.id",
-  direction: "asc",
-  kind: "text",
-};
+const BY_NAME = byName("b");
 
 function selectBlocks(db: Db) {
   return db

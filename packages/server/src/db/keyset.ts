@@ -13,6 +13,18 @@ export interface SortOrder {
   readonly kind: "timestamp" | "text";
 }
 
+/** Name order (A to Z, ties broken by id) for a table or its alias: `byName("d")` sorts on d.name, d.id. */
+export function byName(alias?: string): SortOrder {
+  const prefix = alias ? `${alias}.` : "";
+  return {
+    name: "NAME_ASC",
+    column: `${prefix}name`,
+    idColumn: `${prefix}id`,
+    direction: "asc",
+    kind: "text",
+  };
+}
+
 type CursorValue = [sort: string, value: string, id: string];
 
 /** Encodes the position after `row` as an opaque cursor (base64url of [sort, value, id]). */

@@ -1,6 +1,6 @@
 import type { DeploymentFilter } from "@sluice/contracts";
 import { sql, type Insertable, type Kysely, type Updateable } from "kysely";
-import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
+import { applyKeyset, byName, toPage, type SortOrder } from "../db/keyset.js";
 import type {
   DeploymentScheduleRow,
   DeploymentSchedulesTable,
@@ -13,7 +13,7 @@ import { toDeployment, type DeploymentJoinedRow } from "./deployment-rows.js";
 type Db = Kysely<Tables>;
 
 const SORTS: Record<NonNullable<DeploymentFilter["sort"]>, SortOrder> = {
-  NAME_ASC: { name: "NAME_ASC", column: "d.name", idColumn: "d.id", direction: "asc", kind: "text" },
+  NAME_ASC: byName("d"),
   CREATED_DESC: {
     name: "CREATED_DESC",
     column: "d.created_at",

@@ -1,12 +1,12 @@
 import type { Flow, FlowFilter } from "@sluice/contracts";
 import type { Kysely } from "kysely";
-import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
+import { applyKeyset, byName, toPage, type SortOrder } from "../db/keyset.js";
 import type { FlowRow, Tables } from "../db/tables.js";
 
 type Db = Kysely<Tables>;
 
 const SORTS: Record<NonNullable<FlowFilter["sort"]>, SortOrder> = {
-  NAME_ASC: { name: "NAME_ASC", column: "name", idColumn: "id", direction: "asc", kind: "text" },
+  NAME_ASC: byName(),
   CREATED_DESC: {
     name: "CREATED_DESC",
     column: "created_at",

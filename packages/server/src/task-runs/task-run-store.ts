@@ -1,6 +1,6 @@
 import type { State, TaskRun, TaskRunFilter } from "@sluice/contracts";
 import { sql, type Kysely } from "kysely";
-import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
+import { applyKeyset, byName, toPage, type SortOrder } from "../db/keyset.js";
 import type { Tables } from "../db/tables.js";
 import { toState } from "../states/state-rows.js";
 import { toTaskRun, type TaskRunJoinedRow } from "./task-run-rows.js";
@@ -23,7 +23,7 @@ const SORTS: Record<Sort, SortOrder> = {
     direction: "desc",
     kind: "timestamp",
   },
-  NAME_ASC: { name: "NAME_ASC", column: "tr.name", idColumn: "tr.id", direction: "asc", kind: "text" },
+  NAME_ASC: byName("tr"),
 };
 
 /** A subquery of the ids of a flow run's task runs (for subflow lookups). */

@@ -1,18 +1,12 @@
 import type { Variable, VariableFilter } from "@sluice/contracts";
 import { sql, type Kysely, type Selectable } from "kysely";
-import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
+import { applyKeyset, byName, toPage } from "../db/keyset.js";
 import type { Tables, VariablesTable } from "../db/tables.js";
 import { escapeLike } from "../flows/flow-store.js";
 
 type Db = Kysely<Tables>;
 
-const BY_NAME: SortOrder = {
-  name: "NAME_ASC",
-  column: "name",
-  idColumn: "id",
-  direction: "asc",
-  kind: "text",
-};
+const BY_NAME = byName();
 
 /** Creates or replaces the variable `name`; tags are kept when `tags` is undefined. */
 export async function upsertVariable(

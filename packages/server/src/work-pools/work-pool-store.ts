@@ -1,19 +1,13 @@
 import type { WorkPoolFilter } from "@sluice/contracts";
 import { sql, type Insertable, type Kysely, type Updateable } from "kysely";
-import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
+import { applyKeyset, byName, toPage } from "../db/keyset.js";
 import type { Tables, WorkPoolsTable, WorkQueuesTable, WorkerRow, WorkQueueRow } from "../db/tables.js";
 import { newId } from "../ids.js";
 import { DEFAULT_QUEUE_NAME, OFFLINE_AFTER_INTERVALS, type WorkPoolStatusRow } from "./work-pool-rows.js";
 
 type Db = Kysely<Tables>;
 
-const BY_NAME: SortOrder = {
-  name: "NAME_ASC",
-  column: "p.name",
-  idColumn: "p.id",
-  direction: "asc",
-  kind: "text",
-};
+const BY_NAME = byName("p");
 
 /** Whether any worker of pool `p` beat within three of its intervals before `now`. */
 function hasOnlineWorker(now: Date) {
