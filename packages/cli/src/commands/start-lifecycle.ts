@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SluiceApiError, type SluiceClient } from "@sluice/client";
+import type { SluiceClient } from "@sluice/client";
 import { flowRunPageUrl, LinkData, type Artifact, type FlowRun } from "@sluice/contracts";
 import { prepareDeployments, upsertPreparedDeployment } from "../project-file/deploy-project.js";
 import { loadProjectFile } from "../project-file/load-project-file.js";
 import { templateLookup } from "../project-file/template-lookup.js";
 import { formatState, printLine, printNote, shouldColor } from "../output.js";
+import { unlessMissing } from "../unless-missing.js";
 import { deploymentAddress } from "./deployment-view.js";
 
 /** The example pipeline's project file, at the repository root (same depth from src/ and dist/). */
@@ -25,11 +27,6 @@ const STORAGE_VARIABLES = {
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]);
 
-/** True for the API's "already exists" and "not found" answers of `code`. */
-function isCode(error: unknown, code: string): boolean {
-  return error instanceof SluiceApiError && error.code === code;
-}
-
 /**
  * Points the pipeline at directories in SLUICE_HOME, unless the variables already name other storage
  * (an operator's s3-bucket blocks are left alone).
@@ -38,34 +35,23 @@ async function ensureEmbeddedStorage(api: SluiceClient, home: string): Promise<R
   const directories: Record<string, string> = {};
   for (const bucket of BUCKETS) {
     const variable = STORAGE_VARIABLES[bucket];
-    let ref: string;
-    try {
-      ref = String((await api.call("readVariable", { params: { name: variable } })).value);
-    } catch (error) {
-      if (!isCode(error, "variable_not_found")) throw error;
-      ref = `local-file-system/${bucket}`;
-      await api.call("setVariable", { params: { name: variable }, body: { value: ref } });
-    }
+    const set = await unlessMissing("variable_not_found", () =>
+      api.call("readVariable", { params: { name: variable } }),
+    );
+    const ref = set ? String(set.value) : `local-file-system/${bucket}`;
+    if (!set) await api.call("setVariable", { params: { name: variable }, body: { value: ref } });
     if (ref !== `local-file-system/${bucket}`) continue;
-    const basePath = join(home, "buckets", bucket);
-    try {
-      await api.call("saveBlock", {
-        params: { type: "local-file-system", name: bucket },
-        body: { data: { basePath } },
-      });
-      directories[bucket] = basePath;
-    } catch (error) {
-      if (!isCode(error, "block_exists")) throw error;
-      const block = await api.call("readBlock", { params: { type: "local-file-system", name: bucket } });
-      directories[bucket] = String(block.data.basePath);
-    }
+    const params = { type: "local-file-system", name: bucket };
+    const existing = await unlessMissing("block_not_found", () => api.call("readBlock", { params }));
+    const basePath = existing ? String(existing.data.basePath) : join(home, "buckets", bucket);
+    if (!existing) await api.call("saveBlock", { params, body: { data: { basePath } } });
+    directories[bucket] = basePath;
   }
   return directories;
 }
 
 /** Every file below `directory`, relative to it (skipping the storage's own `.sluice` folder). */
 async function filesBelow(directory: string): Promise<Set<string>> {
-  const { readdir } = await import("node:fs/promises");
   if (!existsSync(directory)) return new Set();
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
   return new Set(
