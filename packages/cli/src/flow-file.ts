@@ -35,10 +35,13 @@ export function ensureTypeScriptLoader(): Promise<void> {
   return loaderRegistration;
 }
 
-/** Imports a flow file, failing with a clear message when it is missing or does not load. */
-export async function importFlowFile(file: string): Promise<Record<string, unknown>> {
+/**
+ * Imports a TypeScript module (a flow file, or `noun` for other modules), failing with a clear
+ * message when it is missing or does not load.
+ */
+export async function importFlowFile(file: string, noun = "flow file"): Promise<Record<string, unknown>> {
   const path = resolve(file);
-  if (!existsSync(path)) throw new CliError(`flow file not found: ${file} (looked at ${path})`);
+  if (!existsSync(path)) throw new CliError(`${noun} not found: ${file} (looked at ${path})`);
   await ensureTypeScriptLoader();
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;

@@ -82,6 +82,7 @@ export { variables } from "./variables/variables.js";
 export {
   BlockDataError,
   BlockNotFoundError,
+  blockTypeUpsert,
   defineBlockType,
   isBlockKind,
   type BlockKind,

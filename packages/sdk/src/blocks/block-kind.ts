@@ -1,5 +1,5 @@
 import { SluiceApiError } from "@sluice/client";
-import { blockJsonSchema, type BlockType } from "@sluice/contracts";
+import { blockJsonSchema, type BlockType, type BlockTypeUpsert } from "@sluice/contracts";
 import type { z } from "zod";
 import { withClient } from "../api-connection/with-client.js";
 import { registerSecretValue } from "../logging/secret-redaction.js";
@@ -64,6 +64,16 @@ function rememberSecrets(data: unknown, secretFields: readonly string[]): void {
   for (const path of secretFields) visit(valueAt(data, path));
 }
 
+/** What the server stores for a block type declared in code: its JSON schema and secret fields. */
+export function blockTypeUpsert(definition: BlockTypeDefinition): BlockTypeUpsert {
+  return {
+    ...(definition.name ? { name: definition.name } : {}),
+    description: definition.description ?? "",
+    schema: blockJsonSchema(definition.schema),
+    secretFields: [...(definition.secretFields ?? [])],
+  };
+}
+
 /** Names each field of `issues` (never its value, which may be a secret). */
 function dataError(slug: string, name: string, issues: readonly z.core.$ZodIssue[]): BlockDataError {
   const fields = issues.map((issue) => `${issue.path.join(".") || "(data)"}: ${issue.message}`);
@@ -76,7 +86,6 @@ export function blockKind<S extends z.ZodObject, Loaded>(
   wrap: (data: z.output<S>, name: string) => Loaded,
 ): BlockKind<S, Loaded> {
   const { slug, schema } = definition;
-  const secretFields = definition.secretFields ?? [];
   return {
     [BLOCK_KIND]: true,
     definition,
@@ -115,15 +124,7 @@ export function blockKind<S extends z.ZodObject, Loaded>(
     },
     register() {
       return withClient((client) =>
-        client.call("upsertBlockType", {
-          params: { slug },
-          body: {
-            ...(definition.name ? { name: definition.name } : {}),
-            description: definition.description ?? "",
-            schema: blockJsonSchema(schema),
-            secretFields: [...secretFields],
-          },
-        }),
+        client.call("upsertBlockType", { params: { slug }, body: blockTypeUpsert(definition) }),
       );
     },
   };

@@ -1,12 +1,9 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import type { SluiceClient } from "@sluice/client";
-import { blockJsonSchema, type BlockType } from "@sluice/contracts";
+import type { BlockType } from "@sluice/contracts";
 import { withConnection } from "../../connection.js";
 import { CliError } from "../../errors.js";
-import { ensureTypeScriptLoader } from "../../flow-file.js";
+import { importFlowFile } from "../../flow-file.js";
 import { printJson, printLine } from "../../output.js";
 
 /**
@@ -14,18 +11,8 @@ import { printJson, printLine } from "../../output.js";
  * definitions are sent through the CLI's own connection, so the module needs no server settings.
  */
 export async function registerBlockTypesFrom(api: SluiceClient, file: string): Promise<BlockType[]> {
-  const path = resolve(file);
-  if (!existsSync(path)) throw new CliError(`the file ${file} does not exist (looked at ${path})`);
-  await ensureTypeScriptLoader();
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  } catch (error) {
-    throw new CliError(`${file} does not load: ${(error as Error).message.split("\n")[0] ?? ""}`, 1, {
-      cause: error,
-    });
-  }
-  const { isBlockKind } = await import("@sluice/sdk");
+  const module = await importFlowFile(file, "module");
+  const { blockTypeUpsert, isBlockKind } = await import("@sluice/sdk");
   const kinds = Object.values(module).filter(isBlockKind);
   if (kinds.length === 0) {
     throw new CliError(`${file} exports no block types; declare one with defineBlockType from @sluice/sdk`);
@@ -35,12 +22,7 @@ export async function registerBlockTypesFrom(api: SluiceClient, file: string): P
     registered.push(
       await api.call("upsertBlockType", {
         params: { slug: definition.slug },
-        body: {
-          ...(definition.name ? { name: definition.name } : {}),
-          description: definition.description ?? "",
-          schema: blockJsonSchema(definition.schema),
-          secretFields: [...(definition.secretFields ?? [])],
-        },
+        body: blockTypeUpsert(definition),
       }),
     );
   }
