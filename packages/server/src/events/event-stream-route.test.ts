@@ -64,7 +64,7 @@ describe("GET /api/events", () => {
     expect(bus.subscriberCount).toBe(0);
   });
 
-  it("needs an API key with read scope when the server requires one, and carries flow run states", async () => {
+  it("needs an API key with read scope when the server requires one, and carries run, task and log events", async () => {
     const server = await startTestServer({ apiKey: "events-test-key-0123456789" });
     try {
       expect((await fetch(`${server.url}/api/events`)).status).toBe(401);
@@ -86,6 +86,37 @@ describe("GET /api/events", () => {
         new RegExp(`event: flow-run-state\\ndata: \\{[^\\n]*"flowRunId":"${run.id}"`),
         seen,
       );
+      const post = (path: string, body: unknown) =>
+        fetch(`${server.url}${path}`, {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const taskRunId = crypto.randomUUID();
+      const taskRun = { id: taskRunId, flowRunId: run.id, taskKey: "t", name: "t-0", dynamicKey: "0" };
+      const pending = {
+        id: crypto.randomUUID(),
+        type: "PENDING",
+        name: "Pending",
+        timestamp: new Date().toISOString(),
+        message: null,
+        details: {},
+        result: null,
+      };
+      expect(
+        (await post("/api/task-runs/batch", { taskRuns: [taskRun], states: [{ taskRunId, state: pending }] }))
+          .status,
+      ).toBeLessThan(300);
+      await readUntil(reader, new RegExp(`event: task-runs-changed\ndata: [^\n]*"${run.id}"`), seen);
+      const log = {
+        flowRunId: run.id,
+        name: "t",
+        level: 20,
+        message: "hi",
+        timestamp: new Date().toISOString(),
+      };
+      expect((await post("/api/logs", { logs: [log] })).status).toBe(201);
+      await readUntil(reader, new RegExp(`event: logs-written\ndata: [^\n]*"${run.id}"`), seen);
       abort.abort();
     } finally {
       await server.close();

@@ -10,7 +10,7 @@ export const EVENTS_PATH = "/api/events";
 export const HEARTBEAT_MS = 15_000;
 
 /**
- * GET /api/events: the server's events (flow-run-state, work-pool-changed, slot-released) as
+ * GET /api/events: the server's events (every ServerEvent kind: run states, logs, task runs, workers) as
  * server-sent events, one `event: <kind>` with the event as JSON per change, a `ready` event once
  * subscribed, and a comment heartbeat every `heartbeatMs`. Behind the /api/* auth middleware like
  * every read. The subscription ends when the client goes away or the server closes.

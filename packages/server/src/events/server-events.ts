@@ -2,7 +2,7 @@ import type { StateType } from "@sluice/contracts";
 
 /**
  * What happened on the server that someone may be waiting for: a worker's long-poll (a run became
- * due, a slot was freed, a run it holds is to be cancelled) and, later, the UI's live stream.
+ * due, a slot was freed, a run it holds is to be cancelled) and the UI's live stream.
  */
 export type ServerEvent =
   | {
@@ -27,4 +27,21 @@ export type ServerEvent =
       /** A deployment concurrency slot was freed. */
       readonly kind: "slot-released";
       readonly deploymentId: string;
+    }
+  | {
+      /** Log lines were stored for these flow runs (live log tail). */
+      readonly kind: "logs-written";
+      readonly flowRunIds: readonly string[];
+      readonly count: number;
+    }
+  | {
+      /** Task runs were created or changed state in these flow runs (run page graph and timeline). */
+      readonly kind: "task-runs-changed";
+      readonly flowRunIds: readonly string[];
+    }
+  | {
+      /** A worker sent a heartbeat (work pool pages show worker health). */
+      readonly kind: "worker-heartbeat";
+      readonly workPoolName: string;
+      readonly workerName: string;
     };

@@ -7,7 +7,7 @@ import { newId } from "../ids.js";
 import { insertLogs, listLogs } from "./log-store.js";
 
 /** Log use cases: store batches idempotently, read them a page at a time. */
-export function createLogService({ db, clock }: Pick<AppDeps, "db" | "clock">) {
+export function createLogService({ db, clock, events }: Pick<AppDeps, "db" | "clock" | "events">) {
   return {
     /** Stores a batch; lines whose id was stored before are skipped. Answers how many lines it took. */
     async create(batch: z.output<typeof LogBatch>): Promise<{ accepted: number }> {
@@ -21,6 +21,9 @@ export function createLogService({ db, clock }: Pick<AppDeps, "db" | "clock">) {
         batch.logs.map((l) => ({ ...l, id: l.id ?? newId(now.getTime()) })),
         now,
       );
+      if (flowRunIds.length > 0) {
+        events.publish({ kind: "logs-written", flowRunIds, count: batch.logs.length });
+      }
       return { accepted: batch.logs.length };
     },
     list(filter: z.output<typeof LogFilter>): Promise<LogPage> {

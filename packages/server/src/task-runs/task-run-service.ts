@@ -24,7 +24,7 @@ type ParsedBatch = z.output<typeof TaskRunBatch>;
 type ParsedFilter = z.output<typeof TaskRunFilter>;
 
 /** Task-run use cases: task runs are orchestrated by the SDK and recorded here in batches. */
-export function createTaskRunService({ db, clock }: Pick<AppDeps, "db" | "clock">) {
+export function createTaskRunService({ db, clock, events }: Pick<AppDeps, "db" | "clock" | "events">) {
   return {
     /**
      * Records a batch idempotently: new task runs, new states, then each touched task run's current
@@ -62,6 +62,7 @@ export function createTaskRunService({ db, clock }: Pick<AppDeps, "db" | "clock"
       // recording locks; PGlite serialises everything on one connection, so it needs neither.
       const { taskRunsCreated, statesCreated } =
         db.kind === "postgres" ? await db.db.transaction().execute(write) : await write(db.db);
+      if (taskRunsCreated + statesCreated > 0) events.publish({ kind: "task-runs-changed", flowRunIds });
       const duplicatesSkipped =
         batch.taskRuns.length - taskRunsCreated + (batch.states.length - statesCreated);
       return { taskRunsCreated, statesCreated, duplicatesSkipped };

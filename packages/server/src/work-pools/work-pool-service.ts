@@ -184,6 +184,7 @@ export function createWorkPoolService(deps: Pick<AppDeps, "db" | "clock" | "even
         metadata: beat.metadata,
         now,
       });
+      events.publish({ kind: "worker-heartbeat", workPoolName: pool.name, workerName: beat.name });
       return toWorker(row, pool.name, now);
     },
 
