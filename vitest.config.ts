@@ -13,6 +13,7 @@ export default defineConfig({
       "packages/ui/src/**/*.test.tsx",
       "tests/**/*.test.ts",
       "examples/**/*.test.ts",
+      "scripts/**/*.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

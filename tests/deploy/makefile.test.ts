@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The root Makefile, run for real but with COMPOSE replaced by `echo compose`, so no target ever
+ * reaches Docker: the output shows the compose command a target would run. `.ci/run` installs make
+ * and sets SLUICE_REQUIRE_MAKE, so in CI a missing make fails; elsewhere these are skipped, saying so.
+ */
+const ROOT = join(import.meta.dirname, "..", "..");
+const required = process.env.SLUICE_REQUIRE_MAKE === "1" || process.env.CI === "true";
+const available = spawnSync("make", ["--version"]).status === 0;
+if (!available && !required)
+  console.warn("skipping the Makefile tests: make is missing (apt-get install -y make)");
+
+function make(args: string[], input = "") {
+  const result = spawnSync("make", ["--no-print-directory", ...args, "COMPOSE=echo compose"], {
+    cwd: ROOT,
+    input,
+    encoding: "utf8",
+  });
+  return { status: result.status, out: result.stdout + result.stderr };
+}
+
+/** The targets the Makefile defines (lines `name: ...`), special targets and variables aside. */
+const targets = [...readFileSync(join(ROOT, "Makefile"), "utf8").matchAll(/^([a-z][a-z-]*):(?!=)/gm)].map(
+  (m) => m[1] ?? "",
+);
+
+describe.skipIf(!available && !required)("Makefile", () => {
+  it("has the targets operators use", () => {
+    const wanted = ["build", "up", "down", "clean", "restart", "status", "logs", "deploy", "run-etl"];
+    wanted.push("check-db-health", "access-db", "exec-worker", "help");
+    expect(targets).toEqual(expect.arrayContaining(wanted));
+  });
+
+  it("lists every target with a line of help, and does so when run with no target", () => {
+    const help = make(["help"]);
+    expect(help.status).toBe(0);
+    for (const target of targets) expect(help.out).toMatch(new RegExp(`^  ${target} +\\S`, "m"));
+    expect(make([]).out).toBe(help.out);
+  });
+
+  it("asks before clean deletes the volumes, and deletes nothing unless answered yes", () => {
+    for (const answer of ["n\n", "", "maybe\n"]) {
+      const declined = make(["clean"], answer);
+      expect(declined.out).toContain("Continue? [y/N]");
+      expect(declined.out).toContain("Cancelled: nothing deleted.");
+      expect(declined.out).not.toContain("compose down");
+      expect(declined.status).not.toBe(0);
+    }
+    const accepted = make(["clean"], "y\n");
+    expect(accepted.out).toContain("compose down --volumes --remove-orphans");
+    expect(accepted.status).toBe(0);
+  });
+
+  it("cleans without asking with FORCE=1", () => {
+    const forced = make(["clean", "FORCE=1"]);
+    expect(forced.out).not.toContain("Continue?");
+    expect(forced.out).toContain("compose down --volumes --remove-orphans");
+    expect(forced.status).toBe(0);
+  });
+
+  it("keeps the volumes on down, and runs deploy, run-etl and exec-worker in the worker", () => {
+    expect(make(["down"]).out).toMatch(/^compose down$/m);
+    expect(make(["-n", "deploy"]).out).toContain("exec -T worker sh /app/deploy/setup-lifecycle.sh");
+    expect(make(["run-etl"]).out).toContain(
+      "compose exec -T worker sluice deployment run build-lifecycle/bpl-libraries --watch",
+    );
+    expect(make(["exec-worker", "CMD=sluice flow-run ls"]).out).toContain(
+      "compose exec worker sluice flow-run ls",
+    );
+  });
+});
