@@ -24,8 +24,9 @@ help: ## list these targets
 	@echo "Usage: make TARGET [VAR=value]   (compose command: $(COMPOSE))"
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-env-file: ## check that .env exists (copy .env.example and set its keys first)
+env-file: ## check that .env exists and sets SLUICE_ENCRYPTION_KEY (build and up run this first)
 	@test -f .env || { echo "No .env: run 'cp .env.example .env', then set SLUICE_ENCRYPTION_KEY (openssl rand -hex 32) and the passwords."; exit 1; }
+	@grep -Eq '^SLUICE_ENCRYPTION_KEY=[^[:space:]]+' .env || { echo ".env: set SLUICE_ENCRYPTION_KEY (openssl rand -hex 32): the server refuses PostgreSQL without it."; exit 1; }
 
 build: env-file ## build the server, worker and migrate images
 	$(COMPOSE) build

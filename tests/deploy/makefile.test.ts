@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -14,9 +15,9 @@ const available = spawnSync("make", ["--version"]).status === 0;
 if (!available && !required)
   console.warn("skipping the Makefile tests: make is missing (apt-get install -y make)");
 
-function make(args: string[], input = "") {
+function make(args: string[], input = "", cwd = ROOT) {
   const result = spawnSync("make", ["--no-print-directory", ...args, "COMPOSE=echo compose"], {
-    cwd: ROOT,
+    cwd,
     input,
     encoding: "utf8",
   });
@@ -71,5 +72,22 @@ describe.skipIf(!available && !required)("Makefile", () => {
     expect(make(["exec-worker", "CMD=sluice flow-run ls"]).out).toContain(
       "compose exec worker sluice flow-run ls",
     );
+  });
+
+  it("refuses to build or start without a .env that sets SLUICE_ENCRYPTION_KEY", () => {
+    // A copy of the Makefile in a scratch directory, so the checkout's own .env is never touched.
+    const dir = mkdtempSync(join(tmpdir(), "sluice-make-"));
+    copyFileSync(join(ROOT, "Makefile"), join(dir, "Makefile"));
+    const missing = make(["up"], "", dir);
+    expect(missing.out).toContain("No .env: run 'cp .env.example .env'");
+    expect(missing.status).not.toBe(0);
+    writeFileSync(join(dir, ".env"), readFileSync(join(ROOT, ".env.example")));
+    const noKey = make(["build"], "", dir);
+    expect(noKey.out).toContain(".env: set SLUICE_ENCRYPTION_KEY");
+    expect(noKey.out).not.toContain("compose build");
+    writeFileSync(join(dir, ".env"), `SLUICE_ENCRYPTION_KEY=${"ab".repeat(32)}\n`);
+    const ready = make(["up"], "", dir);
+    expect(ready.out).toContain("compose up -d --build");
+    expect(ready.status).toBe(0);
   });
 });
