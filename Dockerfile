@@ -24,10 +24,10 @@ COPY packages/cli/bin packages/cli/bin
 COPY packages/ui/package.json packages/ui/
 COPY examples/build-lifecycle/package.json examples/build-lifecycle/
 
-# Dependencies come from package-lock.json through `npm install`, as in .ci/run: `npm ci` refuses this
-# lock file, which lacks other platforms' optional bindings, while `npm install` keeps
-# every locked version. Install scripts stay off (--ignore-scripts): package.json's allowScripts denies
-# the four dependencies that have one, and npm releases before that policy would run them. The root
+# Dependencies come from package-lock.json through `npm install`, as in .ci/run: `npm ci` refuses
+# this lock file, which lacks other platforms' optional bindings, while `npm install` keeps every
+# locked version. Install scripts stay off (--ignore-scripts): package.json's allowScripts denies the
+# four dependencies that have one, and npm releases before that policy would run them. The root
 # `prepare` script (the build) runs explicitly instead.
 FROM manifests AS build
 RUN npm install --ignore-scripts --no-audit --no-fund
@@ -36,8 +36,7 @@ COPY packages packages
 RUN npm run build
 
 FROM manifests AS production-dependencies
-RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund \
-  && npm cache clean --force
+RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund
 
 # What every role runs: production dependencies and each package's compiled dist/, as the node user.
 FROM base AS runtime
