@@ -17,15 +17,25 @@ BACKUP_FILE := $(BACKUP_DIR)/sluice-$(shell date -u +%Y%m%dT%H%M%SZ).dump
 CMD ?= sh
 SERVICE ?=
 
-.PHONY: help env-file build up down clean restart status logs deploy run-etl check-db-health \
+.PHONY: help env env-file build up down clean restart status logs deploy run-etl check-db-health \
 	access-db exec-worker backup-db
 
 help: ## list these targets
 	@echo "Usage: make TARGET [VAR=value]   (compose command: $(COMPOSE))"
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
+env: ## write .env from .env.example with fresh random keys and passwords (never overwrites one)
+	@if [ -f .env ]; then echo ".env exists; left as it is."; exit 0; fi; \
+	pg=$$(openssl rand -hex 16) && minio=$$(openssl rand -hex 16) && \
+	key=$$(openssl rand -hex 32) && api=$$(openssl rand -hex 32) && \
+	sed -e "s/change-me-postgres/$$pg/g" -e "s/change-me-minio/$$minio/g" \
+		-e "s/^SLUICE_ENCRYPTION_KEY=$$/SLUICE_ENCRYPTION_KEY=$$key/" \
+		-e "s/^SLUICE_API_KEY=$$/SLUICE_API_KEY=$$api/" .env.example > .env.part && \
+	mv .env.part .env && chmod 600 .env && \
+	echo "Wrote .env with new passwords and keys. The web UI asks for SLUICE_API_KEY (in .env)."
+
 env-file: ## check that .env exists and sets SLUICE_ENCRYPTION_KEY (build and up run this first)
-	@test -f .env || { echo "No .env: run 'cp .env.example .env', then set SLUICE_ENCRYPTION_KEY (openssl rand -hex 32) and the passwords."; exit 1; }
+	@test -f .env || { echo "No .env: run 'make env' (or cp .env.example .env and set its keys)."; exit 1; }
 	@grep -Eq '^SLUICE_ENCRYPTION_KEY=[^[:space:]]+' .env || { echo ".env: set SLUICE_ENCRYPTION_KEY (openssl rand -hex 32): the server refuses PostgreSQL without it."; exit 1; }
 
 build: env-file ## build the server, worker and migrate images

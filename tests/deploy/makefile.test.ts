@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseEnv } from "node:util";
+import { loadServerConfig, loadServiceConfig } from "@sluice/server";
 import { describe, expect, it } from "vitest";
 
 /**
@@ -79,7 +81,7 @@ describe.skipIf(!available && !required)("Makefile", () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-make-"));
     copyFileSync(join(ROOT, "Makefile"), join(dir, "Makefile"));
     const missing = make(["up"], "", dir);
-    expect(missing.out).toContain("No .env: run 'cp .env.example .env'");
+    expect(missing.out).toContain("No .env: run 'make env'");
     expect(missing.status).not.toBe(0);
     writeFileSync(join(dir, ".env"), readFileSync(join(ROOT, ".env.example")));
     const noKey = make(["build"], "", dir);
@@ -89,5 +91,40 @@ describe.skipIf(!available && !required)("Makefile", () => {
     const ready = make(["up"], "", dir);
     expect(ready.out).toContain("compose up -d --build");
     expect(ready.status).toBe(0);
+  });
+
+  it("writes a .env with fresh keys and passwords that the server accepts, and never overwrites it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-make-env-"));
+    copyFileSync(join(ROOT, "Makefile"), join(dir, "Makefile"));
+    copyFileSync(join(ROOT, ".env.example"), join(dir, ".env.example"));
+    const wrote = make(["env"], "", dir);
+    expect(wrote.status, wrote.out).toBe(0);
+    const text = readFileSync(join(dir, ".env"), "utf8");
+    const env = parseEnv(text) as Record<string, string>;
+    expect(env.SLUICE_ENCRYPTION_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(env.SLUICE_API_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(env.POSTGRES_PASSWORD).toMatch(/^[0-9a-f]{32}$/);
+    expect(env.MINIO_ROOT_PASSWORD).toMatch(/^[0-9a-f]{32}$/);
+    expect(env.SLUICE_DATABASE_URL).toBe(
+      `postgres://${env.POSTGRES_USER}:${env.POSTGRES_PASSWORD}@postgres:5432/${env.POSTGRES_DB}`,
+    );
+    // Every other line is the template's, comments included.
+    expect(Object.keys(env)).toEqual(Object.keys(parseEnv(readFileSync(join(ROOT, ".env.example"), "utf8"))));
+    const config = loadServerConfig(env);
+    expect(config.encryptionKey).toBeDefined();
+    expect(config.apiKey).toBe(env.SLUICE_API_KEY);
+    expect(config.migrateOnStart).toBe(false);
+    expect(loadServiceConfig(env).enabled).toBe(true);
+    const again = make(["env"], "", dir);
+    expect(again.out).toContain(".env exists; left as it is.");
+    expect(readFileSync(join(dir, ".env"), "utf8")).toBe(text);
+    // A second template written from scratch gets other secrets.
+    const other = mkdtempSync(join(tmpdir(), "sluice-make-env-"));
+    copyFileSync(join(ROOT, "Makefile"), join(other, "Makefile"));
+    copyFileSync(join(ROOT, ".env.example"), join(other, ".env.example"));
+    make(["env"], "", other);
+    expect(parseEnv(readFileSync(join(other, ".env"), "utf8")).SLUICE_ENCRYPTION_KEY).not.toBe(
+      env.SLUICE_ENCRYPTION_KEY,
+    );
   });
 });
