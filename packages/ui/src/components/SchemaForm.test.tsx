@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { errorsByPath } from "../lib/form-errors.js";
 import { Unparsed, withDefaults, type JsonSchema } from "../lib/json-schema.js";
+import { fieldErrorOf, typeInto } from "../lib/page-test.test-helper.js";
 import { render } from "../lib/render.test-helper.js";
 import { validateValue } from "../lib/schema-validator.js";
 import { SchemaForm } from "./SchemaForm.js";
@@ -58,24 +59,6 @@ function control<T extends Element = HTMLInputElement>(container: HTMLElement, n
   return found;
 }
 
-/** Types into a control the way React notices (the native value setter, then an input event). */
-function type(element: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, text: string): void {
-  const proto = Object.getPrototypeOf(element) as object;
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element as `this`
-  const setter = Object.getOwnPropertyDescriptor(proto, "value")!.set!;
-  act(() => {
-    setter.call(element, text);
-    element.dispatchEvent(
-      new Event(element instanceof HTMLSelectElement ? "change" : "input", { bubbles: true }),
-    );
-  });
-}
-
-function errorOf(container: HTMLElement, name: string): string | null | undefined {
-  const id = control(container, name).getAttribute("aria-describedby");
-  return id ? container.querySelector(`#${CSS.escape(id)}`)?.textContent : null;
-}
-
 describe("SchemaForm", () => {
   it("renders one control per field type, with labels, required marks, descriptions and defaults", () => {
     const container = show(withDefaults(schema, schema, undefined));
@@ -107,16 +90,16 @@ describe("SchemaForm", () => {
 
   it("edits the value: text, numbers, choices, booleans, nested fields, list items, dates and JSON", () => {
     const container = show(withDefaults(schema, schema, undefined));
-    type(control(container, "name"), "Ada");
-    type(control(container, "count"), "7");
-    type(control<HTMLSelectElement>(container, "color"), "1");
+    typeInto(control(container, "name"), "Ada");
+    typeInto(control(container, "count"), "7");
+    typeInto(control<HTMLSelectElement>(container, "color"), "1");
     act(() => control(container, "loud").click());
-    type(control(container, "nested.city"), "Oslo");
+    typeInto(control(container, "nested.city"), "Oslo");
     act(() => container.querySelector<HTMLButtonElement>('[data-testid="add-tags"]')!.click());
-    type(control(container, "tags.0"), "first");
-    type(control(container, "day"), "2026-03-01");
-    type(control(container, "at"), "2026-03-01T10:30");
-    type(control<HTMLTextAreaElement>(container, "extra"), '{"a": 1}');
+    typeInto(control(container, "tags.0"), "first");
+    typeInto(control(container, "day"), "2026-03-01");
+    typeInto(control(container, "at"), "2026-03-01T10:30");
+    typeInto(control<HTMLTextAreaElement>(container, "extra"), '{"a": 1}');
     expect(latest).toEqual({
       name: "Ada",
       count: 7,
@@ -129,27 +112,27 @@ describe("SchemaForm", () => {
       extra: { a: 1 },
     });
     // A cleared field is left out, so the flow's default applies.
-    type(control(container, "name"), "");
+    typeInto(control(container, "name"), "");
     expect(latest).not.toHaveProperty("name");
   });
 
   it("keeps what cannot be parsed yet as an error of its field", () => {
     const container = show({ name: "Ada", color: "red", nested: { city: "x" } });
-    type(control(container, "count"), "12x");
+    typeInto(control(container, "count"), "12x");
     expect(latest).toMatchObject({ count: new Unparsed("12x", "must be a whole number") });
-    type(control<HTMLTextAreaElement>(container, "extra"), "{broken");
+    typeInto(control<HTMLTextAreaElement>(container, "extra"), "{broken");
     expect(validateValue(schema, latest).map((e) => e.path)).toEqual(["count", "extra"]);
   });
 
   it("shows each error beside its field", () => {
     const container = show({ name: "A", count: 11, color: "red", nested: {}, extra: { a: "x" } }, true);
-    expect(errorOf(container, "name")).toBe("must be at least 2 characters");
-    expect(errorOf(container, "count")).toBe("must be at most 10");
-    expect(errorOf(container, "nested.city")).toBe("is required");
+    expect(fieldErrorOf(container, "name")).toBe("must be at least 2 characters");
+    expect(fieldErrorOf(container, "count")).toBe("must be at most 10");
+    expect(fieldErrorOf(container, "nested.city")).toBe("is required");
     expect(control(container, "count").getAttribute("aria-invalid")).toBe("true");
     // The JSON editor shows the errors of the values inside it.
-    expect(errorOf(container, "extra")).toBe("extra.a: must be a number");
-    expect(errorOf(container, "color")).toBeNull();
+    expect(fieldErrorOf(container, "extra")).toBe("extra.a: must be a number");
+    expect(fieldErrorOf(container, "color")).toBeNull();
   });
 
   it("edits a value without named fields as JSON", () => {
@@ -166,7 +149,7 @@ describe("SchemaForm", () => {
     const editor = container.querySelector<HTMLTextAreaElement>("textarea")!;
     expect(JSON.parse(editor.value)).toEqual({ a: 1 });
     expect(container.querySelector("label")?.textContent).toBe("parameters *");
-    type(editor, '{"b": [1, 2]}');
+    typeInto(editor, '{"b": [1, 2]}');
     expect(latest).toEqual({ b: [1, 2] });
   });
 });

@@ -132,8 +132,12 @@ export function setAtPath(value: unknown, path: readonly (string | number)[], ne
   }
   const object = isPlainObject(value) ? { ...value } : {};
   const child = setAtPath(object[head], rest, next);
-  if (child === undefined) delete object[head];
-  else object[head] = child;
+  // A nested object whose last field was cleared goes too, so an optional group left empty is absent.
+  if (child === undefined || (rest.length > 0 && isPlainObject(child) && Object.keys(child).length === 0)) {
+    delete object[head];
+  } else {
+    object[head] = child;
+  }
   return object;
 }
 
