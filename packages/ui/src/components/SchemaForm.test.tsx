@@ -22,6 +22,7 @@ const schema = z.toJSONSchema(
     at: z.iso.datetime().optional(),
     token: z.string().optional(),
     extra: z.record(z.string(), z.number()).optional(),
+    notes: z.object({ text: z.string() }).optional(),
   }),
   { io: "input", unrepresentable: "any" },
 ) as JsonSchema;
@@ -80,7 +81,17 @@ describe("SchemaForm", () => {
       "green",
     ]);
     expect(container.querySelector('[data-testid="add-tags"]')).not.toBeNull();
-    expect(container.querySelector("fieldset legend")?.textContent).toBe("nested *");
+    // Required fields come first; an optional group has no required mark.
+    expect([...container.querySelectorAll("fieldset legend")].map((l) => l.textContent)).toEqual([
+      "nested *",
+      "notes",
+    ]);
+    expect(control(container, "name").compareDocumentPosition(control(container, "count"))).toBe(
+      Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    expect(control(container, "color").compareDocumentPosition(control(container, "count"))).toBe(
+      Node.DOCUMENT_POSITION_FOLLOWING,
+    );
     expect(control(container, "nested.city").type).toBe("text");
     expect(control(container, "day").type).toBe("date");
     expect(control(container, "at").type).toBe("datetime-local");

@@ -106,19 +106,21 @@ function Field({ name, schema: raw, path, value, required, topLevel }: FieldProp
   if (kind === "object") {
     const properties = schema.properties as Record<string, unknown>;
     const fieldValue = isPlainObject(value) ? value : {};
-    const required = requiredNames(schema);
-    const children = Object.entries(properties)
+    const requiredFields = requiredNames(schema);
+    // Required fields first: the server's JSON column does not keep the schema's property order.
+    const entries = Object.entries(properties)
       .filter((entry): entry is [string, JsonSchema] => isSchema(entry[1]))
-      .map(([child, childSchema]) => (
-        <Field
-          key={child}
-          name={child}
-          schema={childSchema}
-          path={[...path, child]}
-          value={fieldValue[child]}
-          required={required.has(child)}
-        />
-      ));
+      .sort(([a], [b]) => Number(requiredFields.has(b)) - Number(requiredFields.has(a)));
+    const children = entries.map(([child, childSchema]) => (
+      <Field
+        key={child}
+        name={child}
+        schema={childSchema}
+        path={[...path, child]}
+        value={fieldValue[child]}
+        required={requiredFields.has(child)}
+      />
+    ));
     if (topLevel) return <>{children}</>;
     return (
       <fieldset className="field-group" data-field={key}>
