@@ -12,6 +12,10 @@ describe("schedules in words", () => {
     expect(describeCron("0 9 * * 1,3")).toBe("at 09:00 on Monday, Wednesday");
     expect(describeCron("0 6 1 * *")).toBe("at 06:00 on day 1 of each month");
     expect(describeCron("0 6 1 1 *")).toBeUndefined();
+    expect(describeCron("@daily")).toBe("at 00:00 every day");
+    expect(describeCron("@hourly")).toBe("every hour at minute 0");
+    expect(describeCron("@weekly")).toBe("at 00:00 on Sunday");
+    expect(describeCron("@yearly")).toBe("at 00:00 on January 1");
     expect(describeSchedule({ kind: "cron", cron: "0 6 1 1 *", timezone: "UTC", dayOr: true }).summary).toBe(
       "cron 0 6 1 1 * (UTC)",
     );

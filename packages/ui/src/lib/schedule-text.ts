@@ -34,9 +34,21 @@ function describeDays(dayOfWeek: string): string | undefined {
   return `on ${days.map((d) => DAY_NAMES[Number(d) % 7]).join(", ")}`;
 }
 
-/** Common five-field cron shapes in words; undefined for the others (shown as written). */
+const NICKNAMES: Record<string, string> = {
+  "@yearly": "0 0 1 1 *",
+  "@annually": "0 0 1 1 *",
+  "@monthly": "0 0 1 * *",
+  "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *",
+  "@midnight": "0 0 * * *",
+  "@hourly": "0 * * * *",
+};
+
+/** Common five-field cron shapes (and `@daily`-style nicknames) in words; undefined for the others. */
 export function describeCron(cron: string): string | undefined {
-  const fields = cron.trim().split(/\s+/);
+  const expression = NICKNAMES[cron.trim().toLowerCase()] ?? cron;
+  if (expression === "0 0 1 1 *") return "at 00:00 on January 1";
+  const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5) return undefined;
   const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
   if (month !== "*") return undefined;

@@ -108,21 +108,41 @@ describe("the block pages against a real server", () => {
     expect(gone.status).toBe(404);
   });
 
-  it("shows the catalog of block types with their fields, and the blocks list", async () => {
-    await api(server, "PUT", `/api/blocks/secret/${name}-token`, { data: { value: "hidden" } });
-    openOn(server, "/blocks?type=secret");
+  it("shows the catalog of block types, built-in and custom, with their fields, and the blocks of a type", async () => {
+    // A type of this test's own: a shared test database keeps the blocks of earlier test runs.
+    const slug = `ui-type-${randomUUID().slice(0, 8)}`;
+    await api(server, "PUT", `/api/block-types/${slug}`, {
+      name: "UI test service",
+      description: "A service reached with a token.",
+      schema: {
+        type: "object",
+        properties: { host: { type: "string", description: "where it runs" }, token: { type: "string" } },
+        required: ["host", "token"],
+      },
+      secretFields: ["token"],
+    });
+    await api(server, "PUT", `/api/blocks/${slug}/${name}-svc`, { data: { host: "h", token: "hidden" } });
+    openOn(server, `/blocks?type=${slug}`);
     const { container, unmount } = render(<App baseUrl={server.url} />);
     try {
-      await until(() =>
-        [...container.querySelectorAll("[data-testid=block-row]")].some((r) =>
-          r.textContent?.includes(`${name}-token`),
-        ),
-      );
-      const types = [...container.querySelectorAll("[data-testid=block-type]")];
-      const s3 = types.find((t) => t.textContent?.includes("s3-bucket"));
+      const rows = await until(() => {
+        const found = container.querySelectorAll("[data-testid=block-row]");
+        return found.length > 0 && found;
+      });
+      expect([...rows].map((r) => r.querySelector("a")?.textContent)).toEqual([`${name}-svc`]);
+      expect(rows[0]?.textContent).toContain("UI test service");
+      expect(rows[0]?.textContent).toContain("token");
+      const types = await until(() => {
+        const found = [...container.querySelectorAll("[data-testid=block-type]")];
+        return found.length > 0 && found;
+      });
+      const s3 = types.find((t) => t.querySelector("code")?.textContent === "s3-bucket");
       expect(s3?.textContent).toContain("built-in");
       expect(s3?.textContent).toContain("credentials");
-      expect(s3?.textContent).toContain("secret");
+      const custom = types.find((t) => t.querySelector("code")?.textContent === slug);
+      expect(custom?.textContent).toContain("custom");
+      expect(custom?.textContent).toContain("where it runs");
+      expect(custom?.querySelector(".tag-secret")?.parentElement?.textContent).toContain("token");
       expect(types.map((t) => t.querySelector("code")?.textContent)).toEqual(
         expect.arrayContaining(["secret", "json", "s3-bucket", "local-file-system", "webhook"]),
       );

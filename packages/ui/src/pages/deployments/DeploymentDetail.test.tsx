@@ -36,7 +36,7 @@ describe("the deployment page against a real server", () => {
     await api(server, "POST", "/api/work-pools", { name: pool, type: "process" });
     deployment = await api<Deployment>(server, "POST", "/api/deployments", {
       flowName: `ui-deploy-flow-${suffix}`,
-      name: "nightly",
+      name: `nightly-${suffix}`,
       entrypoint: "flows/greet.ts:greet",
       parameters: { city: "Oslo" },
       parameterSchema,
@@ -63,7 +63,7 @@ describe("the deployment page against a real server", () => {
     const { container, unmount } = render(<App baseUrl={server.url} />);
     try {
       await until(() => container.querySelector("[data-testid=schedule-row]"));
-      expect(container.querySelector("h1")?.textContent).toContain("nightly");
+      expect(container.querySelector("h1")?.textContent).toContain(`nightly-${suffix}`);
       expect(container.querySelector("[data-testid=schedule-row]")?.textContent).toContain(
         "at 09:00 on weekdays (Europe/Oslo)",
       );
@@ -145,7 +145,7 @@ describe("the deployment page against a real server", () => {
   });
 
   it("lists deployments with their schedule, status, pool and last runs", async () => {
-    openOn(server, `/deployments?name=nightly`);
+    openOn(server, `/deployments?name=nightly-${suffix}`);
     const { container, unmount } = render(<App baseUrl={server.url} />);
     try {
       const row = await until(() =>
