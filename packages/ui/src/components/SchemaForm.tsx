@@ -10,9 +10,10 @@ import {
   setAtPath,
   unwrapNullable,
   withDefaults,
+  type FieldKind,
   type JsonSchema,
 } from "../lib/json-schema.js";
-import { JsonField, NumberField, StringField } from "./SchemaFormInputs.js";
+import { BooleanField, EnumField, JsonField, NumberField, StringField } from "./SchemaFormInputs.js";
 
 type Path = readonly (string | number)[];
 
@@ -92,90 +93,120 @@ interface FieldProps {
   readonly topLevel?: boolean;
 }
 
-function Field({ name, schema: raw, path, value, required, topLevel }: FieldProps) {
+/** A field with its schema resolved, its path named, and its error looked up. */
+interface ResolvedField {
+  readonly name: string;
+  readonly schema: JsonSchema;
+  readonly path: Path;
+  readonly key: string;
+  readonly id: string;
+  readonly value: unknown;
+  readonly required: boolean;
+  readonly error: string | undefined;
+  readonly set: (next: unknown) => void;
+  /** What a cleared field becomes: left out (the server's default applies), or null where allowed. */
+  readonly empty: null | undefined;
+}
+
+function Field(props: FieldProps) {
   const form = useForm();
-  const { schema, nullable } = unwrapNullable(resolveRef(raw, form.root));
+  const { schema, nullable } = unwrapNullable(resolveRef(props.schema, form.root));
+  const key = pathKey(props.path);
+  const field: ResolvedField = {
+    ...props,
+    schema,
+    key,
+    id: `${form.idPrefix}-${key || "value"}`,
+    error: key ? form.errors.get(key) : undefined,
+    set: (next) => form.set(props.path, next),
+    empty: nullable && props.required ? null : undefined,
+  };
   const kind = fieldKind(schema);
-  const key = pathKey(path);
-  const id = `${form.idPrefix}-${key || "value"}`;
-  const error = key ? form.errors.get(key) : undefined;
-  const set = (next: unknown) => form.set(path, next);
-  // Cleared fields are left out (the server's default applies), or null where null is allowed.
-  const empty = nullable && required ? null : undefined;
+  if (kind === "object") return <ObjectField field={field} topLevel={props.topLevel ?? false} />;
+  if (kind === "array") return <ArrayField field={field} />;
+  return <ScalarField field={field} kind={kind} />;
+}
 
-  if (kind === "object") {
-    const properties = schema.properties as Record<string, unknown>;
-    const fieldValue = isPlainObject(value) ? value : {};
-    const requiredFields = requiredNames(schema);
-    // Required fields first: the server's JSON column does not keep the schema's property order.
-    const entries = Object.entries(properties)
-      .filter((entry): entry is [string, JsonSchema] => isSchema(entry[1]))
-      .sort(([a], [b]) => Number(requiredFields.has(b)) - Number(requiredFields.has(a)));
-    const children = entries.map(([child, childSchema]) => (
-      <Field
-        key={child}
-        name={child}
-        schema={childSchema}
-        path={[...path, child]}
-        value={fieldValue[child]}
-        required={requiredFields.has(child)}
-      />
-    ));
-    if (topLevel) return <>{children}</>;
-    return (
-      <fieldset className="field-group" data-field={key}>
-        <legend>
-          {fieldLabel(name, schema)}
-          {required && <Required />}
-        </legend>
-        <Help schema={schema} />
-        <FieldError id={id} message={error} />
-        {children}
-      </fieldset>
-    );
-  }
+function ObjectField({ field, topLevel }: { field: ResolvedField; topLevel: boolean }) {
+  const { schema, path, value } = field;
+  const properties = schema.properties as Record<string, unknown>;
+  const fieldValue = isPlainObject(value) ? value : {};
+  const requiredFields = requiredNames(schema);
+  // Required fields first: the server's JSON column does not keep the schema's property order.
+  const entries = Object.entries(properties)
+    .filter((entry): entry is [string, JsonSchema] => isSchema(entry[1]))
+    .sort(([a], [b]) => Number(requiredFields.has(b)) - Number(requiredFields.has(a)));
+  const children = entries.map(([child, childSchema]) => (
+    <Field
+      key={child}
+      name={child}
+      schema={childSchema}
+      path={[...path, child]}
+      value={fieldValue[child]}
+      required={requiredFields.has(child)}
+    />
+  ));
+  if (topLevel) return <>{children}</>;
+  return (
+    <fieldset className="field-group" data-field={field.key}>
+      <legend>
+        {fieldLabel(field.name, schema)}
+        {field.required && <Required />}
+      </legend>
+      <Help schema={schema} />
+      <FieldError id={field.id} message={field.error} />
+      {children}
+    </fieldset>
+  );
+}
 
-  if (kind === "array") {
-    const items = Array.isArray(value) ? (value as unknown[]) : [];
-    const itemSchema = schema.items as JsonSchema;
-    return (
-      <Labelled name={name} schema={schema} id={id} required={required} error={error} group>
-        <ol className="field-list">
-          {items.map((item, index) => (
-            <li key={index}>
-              <Field
-                name={`${fieldLabel(name, schema)} ${index + 1}`}
-                schema={itemSchema}
-                path={[...path, index]}
-                value={item}
-                required
-              />
-              <button
-                type="button"
-                className="link-button"
-                disabled={form.disabled}
-                onClick={() => set(items.filter((_, i) => i !== index))}
-              >
-                Remove
-              </button>
-            </li>
-          ))}
-        </ol>
-        <button
-          type="button"
-          disabled={form.disabled}
-          data-testid={`add-${key}`}
-          onClick={() => set([...items, withDefaults(itemSchema, form.root, undefined)])}
-        >
-          Add {fieldLabel(name, schema)} item
-        </button>
-      </Labelled>
-    );
-  }
+function ArrayField({ field }: { field: ResolvedField }) {
+  const form = useForm();
+  const { schema, set } = field;
+  const items = Array.isArray(field.value) ? (field.value as unknown[]) : [];
+  const itemSchema = schema.items as JsonSchema;
+  const label = fieldLabel(field.name, schema);
+  return (
+    <Labelled field={field} error={field.error} group>
+      <ol className="field-list">
+        {items.map((item, index) => (
+          <li key={index}>
+            <Field
+              name={`${label} ${index + 1}`}
+              schema={itemSchema}
+              path={[...field.path, index]}
+              value={item}
+              required
+            />
+            <button
+              type="button"
+              className="link-button"
+              disabled={form.disabled}
+              onClick={() => set(items.filter((_, i) => i !== index))}
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+      </ol>
+      <button
+        type="button"
+        disabled={form.disabled}
+        data-testid={`add-${field.key}`}
+        onClick={() => set([...items, withDefaults(itemSchema, form.root, undefined)])}
+      >
+        Add {label} item
+      </button>
+    </Labelled>
+  );
+}
 
+function ScalarField({ field, kind }: { field: ResolvedField; kind: FieldKind }) {
+  const form = useForm();
+  const { schema, value, set, empty, key, id } = field;
   // The JSON editor has no fields of its own: it shows the errors of the values inside it too.
   const shown =
-    error ??
+    field.error ??
     (kind === "json" ? [...form.errors].find(([p]) => p.startsWith(`${key}.`))?.join(": ") : undefined);
   const inputProps = {
     id,
@@ -184,108 +215,70 @@ function Field({ name, schema: raw, path, value, required, topLevel }: FieldProp
     "aria-invalid": shown ? true : undefined,
     "aria-describedby": shown ? `${id}-error` : undefined,
   } as const;
+  const orEmpty = (next: unknown) => set(next === undefined ? empty : next);
   let control: ReactNode;
   if (kind === "boolean") {
-    if (required || typeof schema.default === "boolean") {
-      control = (
-        <input
-          {...inputProps}
-          type="checkbox"
-          checked={value === true}
-          onChange={(e) => set(e.target.checked)}
-        />
-      );
-    } else {
-      control = (
-        <select
-          {...inputProps}
-          value={value === true ? "true" : value === false ? "false" : ""}
-          onChange={(e) => set(e.target.value === "" ? empty : e.target.value === "true")}
-        >
-          <option value="">(not set)</option>
-          <option value="true">true</option>
-          <option value="false">false</option>
-        </select>
-      );
-    }
+    const checkbox = field.required || typeof schema.default === "boolean";
+    control = <BooleanField inputProps={inputProps} checkbox={checkbox} value={value} onChange={orEmpty} />;
   } else if (kind === "enum") {
     const options = schema.enum as unknown[];
-    const index = options.findIndex((option) => JSON.stringify(option) === JSON.stringify(value));
     control = (
-      <select
-        {...inputProps}
-        value={index >= 0 ? String(index) : ""}
-        onChange={(e) => set(e.target.value === "" ? empty : options[Number(e.target.value)])}
-      >
-        {(index < 0 || !required) && <option value="">(not set)</option>}
-        {options.map((option, i) => (
-          <option key={i} value={String(i)}>
-            {typeof option === "string" ? option : JSON.stringify(option)}
-          </option>
-        ))}
-      </select>
+      <EnumField
+        inputProps={inputProps}
+        options={options}
+        required={field.required}
+        value={value}
+        onChange={orEmpty}
+      />
     );
   } else if (kind === "const") {
     control = <code id={id}>{JSON.stringify(schema.const)}</code>;
   } else if (kind === "string") {
+    const secret = form.secrets.has(key);
     control = (
-      <StringField
-        inputProps={inputProps}
-        schema={schema}
-        value={value}
-        secret={form.secrets.has(key)}
-        onChange={(next) => set(next === undefined ? empty : next)}
-      />
+      <StringField inputProps={inputProps} schema={schema} value={value} secret={secret} onChange={orEmpty} />
     );
   } else if (kind === "number" || kind === "integer") {
+    const integer = kind === "integer";
     control = (
       <NumberField
         inputProps={inputProps}
         schema={schema}
-        integer={kind === "integer"}
+        integer={integer}
         value={value}
-        onChange={(next) => set(next === undefined ? empty : next)}
+        onChange={orEmpty}
       />
     );
   } else {
     control = <JsonField inputProps={inputProps} value={value} onChange={set} />;
   }
   return (
-    <Labelled
-      name={name}
-      schema={schema}
-      id={id}
-      required={required}
-      error={shown}
-      inline={kind === "boolean"}
-    >
+    <Labelled field={field} error={shown} inline={kind === "boolean"}>
       {control}
     </Labelled>
   );
 }
 
 function Labelled(props: {
-  name: string;
-  schema: JsonSchema;
-  id: string;
-  required: boolean;
+  field: ResolvedField;
   error: string | undefined;
   children: ReactNode;
   inline?: boolean;
   group?: boolean;
 }) {
+  const { field } = props;
   const label = (
     <>
-      {fieldLabel(props.name, props.schema)}
-      {props.required && <Required />}
+      {fieldLabel(field.name, field.schema)}
+      {field.required && <Required />}
     </>
   );
   return (
-    <div className={`field${props.inline ? " field-inline" : ""}`} data-field={props.id}>
-      {props.group ? <span className="field-label">{label}</span> : <label htmlFor={props.id}>{label}</label>}
+    <div className={`field${props.inline ? " field-inline" : ""}`} data-field={field.id}>
+      {props.group ? <span className="field-label">{label}</span> : <label htmlFor={field.id}>{label}</label>}
       {props.children}
-      <Help schema={props.schema} />
-      <FieldError id={props.id} message={props.error} />
+      <Help schema={field.schema} />
+      <FieldError id={field.id} message={props.error} />
     </div>
   );
 }

@@ -29,6 +29,63 @@ export function fromLocalInput(text: string): string | Unparsed {
   return Number.isNaN(date.getTime()) ? new Unparsed(text, "must be a date and time") : date.toISOString();
 }
 
+/** True or false: a checkbox, or a choice that can also stay unset (optional, no default). */
+export function BooleanField(props: {
+  inputProps: InputProps;
+  checkbox: boolean;
+  value: unknown;
+  onChange: (value: boolean | undefined) => void;
+}) {
+  const { value } = props;
+  if (props.checkbox) {
+    return (
+      <input
+        {...props.inputProps}
+        type="checkbox"
+        checked={value === true}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+    );
+  }
+  return (
+    <select
+      {...props.inputProps}
+      value={value === true ? "true" : value === false ? "false" : ""}
+      onChange={(e) => props.onChange(e.target.value === "" ? undefined : e.target.value === "true")}
+    >
+      <option value="">(not set)</option>
+      <option value="true">true</option>
+      <option value="false">false</option>
+    </select>
+  );
+}
+
+/** One of the schema's `enum` values (any JSON values, chosen by position). */
+export function EnumField(props: {
+  inputProps: InputProps;
+  options: readonly unknown[];
+  required: boolean;
+  value: unknown;
+  onChange: (value: unknown) => void;
+}) {
+  const { options, value } = props;
+  const index = options.findIndex((option) => JSON.stringify(option) === JSON.stringify(value));
+  return (
+    <select
+      {...props.inputProps}
+      value={index >= 0 ? String(index) : ""}
+      onChange={(e) => props.onChange(e.target.value === "" ? undefined : options[Number(e.target.value)])}
+    >
+      {(index < 0 || !props.required) && <option value="">(not set)</option>}
+      {options.map((option, i) => (
+        <option key={i} value={String(i)}>
+          {typeof option === "string" ? option : JSON.stringify(option)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** A text field: a password input for secrets, date and date-time pickers for those formats. */
 export function StringField(props: {
   inputProps: InputProps;
