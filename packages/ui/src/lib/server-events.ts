@@ -6,6 +6,8 @@ export interface UiServerEvent {
   readonly flowRunId?: string;
   readonly stateType?: string;
   readonly workPoolName?: string | null;
+  /** On flow-run-state: the run's deployment (null for a run without one). */
+  readonly deploymentId?: string | null;
 }
 
 /** The kind of the event the stream delivers after reconnecting: every view reloads its data. */

@@ -1,0 +1,60 @@
+import { act } from "react";
+import type { UiTestServer } from "./test-server.test-helper.js";
+
+/** Waits until `check` returns a value (pages render asynchronously as answers arrive). */
+export async function until<T>(check: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== null && value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; the page shows: ${document.body.textContent}`);
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  }
+}
+
+/** Puts the page on the server's origin, as when the server serves the UI (no cross-origin requests). */
+export function openOn(server: UiTestServer, path: string): void {
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(server.url + path);
+}
+
+/** Calls the test server's API directly (setting up data and checking what the page did). */
+export async function api<T>(server: UiTestServer, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Sets a control's value the way React notices (the native value setter, then the event). */
+export function typeInto(
+  element: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
+  text: string,
+): void {
+  const proto = Object.getPrototypeOf(element) as object;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element as `this`
+  const setter = Object.getOwnPropertyDescriptor(proto, "value")!.set!;
+  act(() => {
+    setter.call(element, text);
+    element.dispatchEvent(
+      new Event(element instanceof HTMLSelectElement ? "change" : "input", { bubbles: true }),
+    );
+  });
+}
+
+/** Clicks and lets the resulting requests and renders run. */
+export async function click(element: HTMLElement): Promise<void> {
+  await act(async () => {
+    element.click();
+    await Promise.resolve();
+  });
+}
+
+/** The message shown beside the control named `name` (its aria-describedby), or null. */
+export function fieldErrorOf(container: HTMLElement, name: string): string | null {
+  const control = container.querySelector(`[name="${name}"]`);
+  const id = control?.getAttribute("aria-describedby");
+  return id ? (container.querySelector(`#${CSS.escape(id)}`)?.textContent ?? null) : null;
+}
