@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyList } from "../api-keys.js";
-import { Artifact, ArtifactCreate, ArtifactFilter, ArtifactPage, ArtifactUpdate } from "../artifacts.js";
+import {
+  Artifact,
+  ArtifactCreate,
+  ArtifactFilter,
+  ArtifactKeyFilter,
+  ArtifactPage,
+  ArtifactUpdate,
+} from "../artifacts.js";
 import {
   Block,
   BlockFilter,
@@ -332,6 +339,15 @@ export const routes = {
     summary: "List artifacts.",
     tag: "artifacts",
     body: ArtifactFilter,
+    response: ArtifactPage,
+  }),
+  filterArtifactKeys: defineRoute({
+    method: "post",
+    path: "/api/artifacts/keys",
+    operationId: "filterArtifactKeys",
+    summary: "The newest artifact of each key, keys in name order, a page at a time.",
+    tag: "artifacts",
+    body: ArtifactKeyFilter,
     response: ArtifactPage,
   }),
 
