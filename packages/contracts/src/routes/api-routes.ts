@@ -21,6 +21,7 @@ import {
   BlockTypeUpsert,
 } from "../blocks.js";
 import { CountResponse, IdParams } from "../common.js";
+import { ConcurrencyOverview, ConcurrencyQuery } from "../concurrency.js";
 import {
   Deployment,
   DeploymentFilter,
@@ -569,6 +570,16 @@ export const routes = {
     body: ClaimRequest,
     response: ClaimResponse,
     errors: [404],
+  }),
+
+  readConcurrency: defineRoute({
+    method: "get",
+    path: "/api/concurrency",
+    operationId: "readConcurrency",
+    summary: "Every concurrency limit (deployments, work pools, work queues): its holders and waiters.",
+    tag: "concurrency",
+    query: ConcurrencyQuery,
+    response: ConcurrencyOverview,
   }),
 
   setVariable: defineRoute({
