@@ -6,17 +6,31 @@ import { AppContext, browserClient } from "./lib/app-context.js";
 import { UnauthorizedContext } from "./lib/auth-context.js";
 import { useLocation } from "./lib/router.js";
 import { ServerEventStream } from "./lib/server-events.js";
+import { ArtifactKeyDetail } from "./pages/artifacts/ArtifactKeyDetail.js";
+import { ArtifactKeys } from "./pages/artifacts/ArtifactKeys.js";
 import { ComingSoon } from "./pages/ComingSoon.js";
+import { Concurrency } from "./pages/concurrency/Concurrency.js";
 import { Dashboard } from "./pages/Dashboard.js";
 import { FlowRunDetail } from "./pages/FlowRunDetail.js";
 import { FlowRuns } from "./pages/FlowRuns.js";
+import { Variables } from "./pages/variables/Variables.js";
+import { WorkPoolDetail } from "./pages/work-pools/WorkPoolDetail.js";
+import { WorkPools } from "./pages/work-pools/WorkPools.js";
 
-/** The page for a path: /, /runs, /runs/{id} (FLOW_RUN_PAGE_PATH), and the pages still to come. */
+/** The page for a path: /, /runs, /runs/{id} (FLOW_RUN_PAGE_PATH), the management pages, and the pages still to come. */
 function Page({ path }: { path: string }) {
   const run = /^\/runs\/([^/]+)\/?$/.exec(path);
   if (run?.[1]) return <FlowRunDetail key={run[1]} id={decodeURIComponent(run[1])} />;
+  const pool = /^\/work-pools\/([^/]+)\/?$/.exec(path);
+  if (pool?.[1]) return <WorkPoolDetail key={pool[1]} name={decodeURIComponent(pool[1])} />;
+  const key = /^\/artifacts\/key\/([^/]+)\/?$/.exec(path);
+  if (key?.[1]) return <ArtifactKeyDetail key={key[1]} artifactKey={decodeURIComponent(key[1])} />;
   if (path === "/") return <Dashboard />;
   if (path === "/runs" || path === "/runs/") return <FlowRuns />;
+  if (path === "/work-pools" || path === "/work-pools/") return <WorkPools />;
+  if (path === "/variables" || path === "/variables/") return <Variables />;
+  if (path === "/artifacts" || path === "/artifacts/") return <ArtifactKeys />;
+  if (path === "/concurrency" || path === "/concurrency/") return <Concurrency />;
   const item = NAV_ITEMS.find((i) => i.to === path);
   if (item) return <ComingSoon title={item.label} />;
   return (
