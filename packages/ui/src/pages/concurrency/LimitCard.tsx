@@ -59,7 +59,9 @@ export function LimitCard({ limit, now }: { limit: ConcurrencyLimitUsage; now: n
         {limit.paused && <span className="pool-status pool-paused"> PAUSED</span>}
       </header>
       <p className={isFull ? "slots slots-full" : "slots"} data-testid="limit-slots">
-        {limit.inUse} / {limit.limit ?? "no limit"} slots in use
+        {limit.limit === null
+          ? `${limit.inUse} in flight · no limit`
+          : `${limit.inUse} / ${limit.limit} slots in use`}
         {limit.collisionStrategy && <span className="muted"> · when full: {limit.collisionStrategy}</span>}
         {limit.kind === "deployment" && limit.workPoolName && (
           <span className="muted"> · pool {limit.workPoolName}</span>
