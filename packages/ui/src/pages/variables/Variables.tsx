@@ -1,5 +1,5 @@
-import { SluiceApiError } from "@sluice/client";
-import type { Variable } from "@sluice/contracts";
+import { SluiceApiError, type SluiceClient } from "@sluice/client";
+import { MAX_PAGE_LIMIT, type Variable } from "@sluice/contracts";
 import { useState, type FormEvent } from "react";
 import { Pager } from "../../components/Pager.js";
 import { errorMessage, useServices } from "../../lib/app-context.js";
@@ -13,6 +13,23 @@ const PAGE_SIZE = 25;
 function shortValue(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+/**
+ * Whether a variable of this name exists. PUT creates or replaces, so a create checks first; a
+ * name filter answers 200 either way (a read would log a 404 in the browser's console).
+ */
+async function variableExists(client: SluiceClient, name: string): Promise<boolean> {
+  const page = await client.call("filterVariables", { body: { nameLike: name, limit: MAX_PAGE_LIMIT } });
+  if (page.items.some((v) => v.name === name)) return true;
+  if (page.nextCursor === null) return false;
+  return client.call("readVariable", { params: { name } }).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof SluiceApiError && error.status === 404) return false;
+      throw error;
+    },
+  );
 }
 
 type Editing = { kind: "new" } | { kind: "edit"; variable: Variable } | undefined;
@@ -45,16 +62,8 @@ export function Variables() {
     setFilter(filterInput.trim());
   };
   const save = async (name: string, value: unknown, tags: string[], isNew: boolean) => {
-    if (isNew) {
-      // PUT creates or replaces; a create must not overwrite a variable it did not know about.
-      const exists = await client.call("readVariable", { params: { name } }).then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof SluiceApiError && error.status === 404) return false;
-          throw error;
-        },
-      );
-      if (exists) throw new Error(`a variable named ${name} exists; edit it instead`);
+    if (isNew && (await variableExists(client, name))) {
+      throw new Error(`a variable named ${name} exists; edit it instead`);
     }
     await client.call("setVariable", { params: { name }, body: { value, tags } });
     setEditing(undefined);
