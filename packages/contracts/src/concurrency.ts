@@ -5,7 +5,7 @@ import { StateType } from "./states.js";
 import { ResourceName } from "./work-pools.js";
 
 /** Most holders and most waiters listed per limit; `inUse` and `waiting` count them all. */
-export const MAX_LISTED_SLOT_RUNS = 50;
+export const MAX_LISTED_SLOT_RUNS = 20;
 
 /** What a concurrency limit bounds: a deployment's runs, a work pool's, or a work queue's. */
 export const ConcurrencyLimitKind = z.enum(["deployment", "work-pool", "work-queue"]);
