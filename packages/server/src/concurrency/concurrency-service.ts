@@ -9,7 +9,7 @@ import {
 import type { AppDeps } from "../app-deps.js";
 import { NotFoundError } from "../http/errors.js";
 import * as store from "./concurrency-store.js";
-import type { SlotRunRow } from "./concurrency-store.js";
+import type { DeploymentLimitRow, PoolLimitRow, QueueLimitRow, SlotRunRow } from "./concurrency-store.js";
 
 function toSlotRun(row: SlotRunRow): ConcurrencySlotRun {
   return {
@@ -34,6 +34,80 @@ function byGroup(rows: readonly SlotRunRow[]): Map<string, SlotRunRow[]> {
 }
 
 const total = (rows: readonly SlotRunRow[] | undefined) => rows?.[0]?.total ?? 0;
+
+type Groups = Map<string, SlotRunRow[]>;
+
+/** A deployment's limit with its lease holders and AwaitingConcurrencySlot waiters. */
+function deploymentUsage(d: DeploymentLimitRow, holders: Groups, waiters: Groups): ConcurrencyLimitUsage {
+  const held = holders.get(d.id) ?? [];
+  const waiting = waiters.get(d.id) ?? [];
+  return {
+    kind: "deployment",
+    id: d.id,
+    name: d.name,
+    workPoolName: d.work_pool_name,
+    limit: d.concurrency_limit,
+    collisionStrategy: d.collision_strategy as CollisionStrategy,
+    paused: d.paused,
+    inUse: total(held),
+    waiting: total(waiting),
+    holders: held.map(toSlotRun),
+    waiters: waiting.map(toSlotRun),
+  };
+}
+
+/** A pool's usage (the sum of its queues') and each of its limited queues'. */
+function poolUsages(
+  pool: PoolLimitRow,
+  queues: readonly QueueLimitRow[],
+  holders: Groups,
+  waiters: Groups,
+): ConcurrencyLimitUsage[] {
+  const own = queues.filter((q) => q.work_pool_id === pool.id);
+  const priority = new Map(own.map((q) => [q.id, q.priority]));
+  const held = own.flatMap((q) => holders.get(q.id) ?? []);
+  const waiting = own.flatMap((q) => waiters.get(q.id) ?? []);
+  // Across queues: held longest first; waiting in the claim's order (priority, then due).
+  held.sort((a, b) => a.since.getTime() - b.since.getTime() || a.id.localeCompare(b.id));
+  waiting.sort(
+    (a, b) =>
+      (priority.get(a.group_id) ?? 0) - (priority.get(b.group_id) ?? 0) ||
+      (a.due?.getTime() ?? 0) - (b.due?.getTime() ?? 0) ||
+      a.id.localeCompare(b.id),
+  );
+  const usages: ConcurrencyLimitUsage[] = [
+    {
+      kind: "work-pool",
+      id: pool.id,
+      name: pool.name,
+      workPoolName: pool.name,
+      limit: pool.concurrency_limit,
+      collisionStrategy: null,
+      paused: pool.paused,
+      inUse: own.reduce((sum, q) => sum + total(holders.get(q.id)), 0),
+      waiting: own.reduce((sum, q) => sum + total(waiters.get(q.id)), 0),
+      holders: held.slice(0, MAX_LISTED_SLOT_RUNS).map(toSlotRun),
+      waiters: waiting.slice(0, MAX_LISTED_SLOT_RUNS).map(toSlotRun),
+    },
+  ];
+  for (const queue of own) {
+    if (queue.concurrency_limit === null) continue;
+    usages.push({
+      kind: "work-queue",
+      id: queue.id,
+      name: queue.name,
+      workPoolName: pool.name,
+      limit: queue.concurrency_limit,
+      collisionStrategy: null,
+      paused: queue.paused,
+      inUse: total(holders.get(queue.id)),
+      waiting: total(waiters.get(queue.id)),
+      holders: (holders.get(queue.id) ?? []).map(toSlotRun),
+      waiters: (waiters.get(queue.id) ?? []).map(toSlotRun),
+    });
+  }
+  return usages;
+}
 
 /** The concurrency overview: every limit, who holds its slots and who waits for them. */
 export function createConcurrencyService({ db, clock }: Pick<AppDeps, "db" | "clock">) {
@@ -63,68 +137,13 @@ export function createConcurrencyService({ db, clock }: Pick<AppDeps, "db" | "cl
         store.findDeploymentHolders(db.db, deploymentIds, now).then(byGroup),
         store.findDeploymentWaiters(db.db, deploymentIds).then(byGroup),
       ]);
-      const limits: ConcurrencyLimitUsage[] = [];
-      for (const d of shownDeployments) {
-        const holders = deploymentHolders.get(d.id) ?? [];
-        const waiters = deploymentWaiters.get(d.id) ?? [];
-        limits.push({
-          kind: "deployment",
-          id: d.id,
-          name: d.name,
-          workPoolName: d.work_pool_name,
-          limit: d.concurrency_limit,
-          collisionStrategy: d.collision_strategy as CollisionStrategy,
-          paused: d.paused,
-          inUse: total(holders),
-          waiting: total(waiters),
-          holders: holders.map(toSlotRun),
-          waiters: waiters.map(toSlotRun),
-        });
-      }
-      for (const pool of shownPools) {
-        const own = queues.filter((q) => q.work_pool_id === pool.id);
-        const priority = new Map(own.map((q) => [q.id, q.priority]));
-        const holders = own.flatMap((q) => queueHolders.get(q.id) ?? []);
-        const waiters = own.flatMap((q) => queueWaiters.get(q.id) ?? []);
-        // Across queues: held longest first; waiting in the claim's order (priority, then due).
-        holders.sort((a, b) => a.since.getTime() - b.since.getTime() || a.id.localeCompare(b.id));
-        waiters.sort(
-          (a, b) =>
-            (priority.get(a.group_id) ?? 0) - (priority.get(b.group_id) ?? 0) ||
-            (a.due?.getTime() ?? 0) - (b.due?.getTime() ?? 0) ||
-            a.id.localeCompare(b.id),
-        );
-        limits.push({
-          kind: "work-pool",
-          id: pool.id,
-          name: pool.name,
-          workPoolName: pool.name,
-          limit: pool.concurrency_limit,
-          collisionStrategy: null,
-          paused: pool.paused,
-          inUse: own.reduce((sum, q) => sum + total(queueHolders.get(q.id)), 0),
-          waiting: own.reduce((sum, q) => sum + total(queueWaiters.get(q.id)), 0),
-          holders: holders.slice(0, MAX_LISTED_SLOT_RUNS).map(toSlotRun),
-          waiters: waiters.slice(0, MAX_LISTED_SLOT_RUNS).map(toSlotRun),
-        });
-        for (const queue of own) {
-          if (queue.concurrency_limit === null) continue;
-          limits.push({
-            kind: "work-queue",
-            id: queue.id,
-            name: queue.name,
-            workPoolName: pool.name,
-            limit: queue.concurrency_limit,
-            collisionStrategy: null,
-            paused: queue.paused,
-            inUse: total(queueHolders.get(queue.id)),
-            waiting: total(queueWaiters.get(queue.id)),
-            holders: (queueHolders.get(queue.id) ?? []).map(toSlotRun),
-            waiters: (queueWaiters.get(queue.id) ?? []).map(toSlotRun),
-          });
-        }
-      }
-      return { limits, truncated };
+      return {
+        limits: [
+          ...shownDeployments.map((d) => deploymentUsage(d, deploymentHolders, deploymentWaiters)),
+          ...shownPools.flatMap((pool) => poolUsages(pool, queues, queueHolders, queueWaiters)),
+        ],
+        truncated,
+      };
     },
   };
 }
