@@ -12,7 +12,10 @@
  * Then the example pipeline (bench/lifecycle-bench.ts): whole build-lifecycle runs in embedded mode,
  * their wall time and the share of it spent outside the stage bodies.
  *
- * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle, --write (update the
+ * Then the management pages' reads at scale on PostgreSQL (bench/manage-pages.ts): the concurrency
+ * overview and the newest artifact of each key.
+ *
+ * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle|manage, --write (update the
  * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
  * bench/results/result-storage.json.
  */
@@ -25,6 +28,7 @@ import { createInterface } from "node:readline";
 import { measureApi, type ThroughputResult } from "./api-throughput.js";
 import { renderReport, type BenchReport, type DatabaseFigures, type OrchestrationFigures } from "./report.js";
 import { measureLifecycle, renderLifecycleReport } from "./lifecycle-bench.js";
+import { renderManageReport, type ManageFigures } from "./manage-report.js";
 import { measureResultStorage } from "./result-storage-bench.js";
 import { renderStorageReport } from "./result-storage-report.js";
 
@@ -191,6 +195,31 @@ if (only === "lifecycle") {
   await runLifecycleScenario();
   process.exit(0);
 }
+if (only === "manage") {
+  await runManageScenario();
+  process.exit(0);
+}
+
+async function runManageScenario(): Promise<void> {
+  console.error("[bench] management pages: the concurrency overview and artifact keys on PostgreSQL");
+  const dbName = `sluice_bench_manage_${process.pid}`;
+  psql(`create database ${dbName}`);
+  try {
+    const out = await runNode("bench/manage-pages.ts", {
+      SLUICE_DATABASE_URL: `${PG_BASE}/${dbName}`,
+      ...(quick ? { FINISHED: "50000", KEYS: "2000", REQUESTS: "20" } : {}),
+    });
+    const measured = JSON.parse(out.trim().split("\n").pop()!) as ManageFigures;
+    const machine = `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`;
+    const figures = { command, date: new Date().toISOString(), machine, ...measured };
+    writeFileSync(join(root, "bench/results/manage-pages.json"), JSON.stringify(figures, null, 2) + "\n");
+    const markdown = renderManageReport(figures);
+    process.stdout.write(markdown + "\n");
+    if (args.has("--write")) writeDocBlock("bench:manage", markdown);
+  } finally {
+    psql(`drop database if exists ${dbName}`);
+  }
+}
 
 async function runLifecycleScenario(): Promise<void> {
   console.error("[bench] the example pipeline in embedded mode: wall time and orchestration share");
@@ -239,3 +268,4 @@ process.stdout.write(markdown + "\n");
 if (args.has("--write")) writeDocBlock("bench", markdown);
 if (!only) await runStorageScenario();
 if (!only) await runLifecycleScenario();
+if (!only) await runManageScenario();

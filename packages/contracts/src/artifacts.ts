@@ -73,3 +73,10 @@ export type ArtifactFilter = z.input<typeof ArtifactFilter>;
 
 export const ArtifactPage = Page(Artifact);
 export type ArtifactPage = z.infer<typeof ArtifactPage>;
+
+/**
+ * The newest artifact of each key, keys in name order, a page at a time (keyless artifacts have no
+ * versions and are left out).
+ */
+export const ArtifactKeyFilter = PageRequest;
+export type ArtifactKeyFilter = z.input<typeof ArtifactKeyFilter>;

@@ -12,6 +12,7 @@ export * from "./base-job-templates.js";
 export * from "./blocks.js";
 export * from "./built-in-block-types.js";
 export * from "./common.js";
+export * from "./concurrency.js";
 export * from "./deployments.js";
 export * from "./errors.js";
 export * from "./flow-runs.js";

@@ -39,6 +39,8 @@ export const WorkPool = z.object({
   concurrencyLimit: z.number().int().min(0).nullable(),
   paused: z.boolean(),
   status: WorkPoolStatus,
+  /** Workers ONLINE now (a heartbeat within three of their intervals). */
+  onlineWorkers: z.number().int().min(0),
   /** The queue runs go to when no queue is named. */
   defaultQueueName: z.string(),
   lastPolledAt: Timestamp.nullable(),

@@ -9,6 +9,8 @@ import { authMiddleware } from "./auth/auth-middleware.js";
 import { createFailureLimiter } from "./auth/failure-limiter.js";
 import { mountArtifactRoutes } from "./artifacts/artifact-routes.js";
 import { mountBlockRoutes } from "./blocks/block-routes.js";
+import { mountConcurrencyRoutes } from "./concurrency/concurrency-routes.js";
+import { createConcurrencyService } from "./concurrency/concurrency-service.js";
 import { createBlockService } from "./blocks/block-service.js";
 import { createBlockTypeService } from "./blocks/block-type-service.js";
 import { mountDeploymentRoutes } from "./deployments/deployment-routes.js";
@@ -111,6 +113,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   mountDeploymentRoutes(app, createDeploymentService(deps, flows));
   const workPools = createWorkPoolService(deps);
   mountWorkPoolRoutes(app, workPools, createClaimService(deps, workPools));
+  mountConcurrencyRoutes(app, createConcurrencyService(deps));
   mountApiKeyRoutes(app, createApiKeyService(deps, authenticator));
   let document: object | undefined;
   app.get("/api/openapi.json", (c) =>

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { ApiKeyCreate, ApiKeyCreated, ApiKeyList } from "../api-keys.js";
-import { Artifact, ArtifactCreate, ArtifactFilter, ArtifactPage, ArtifactUpdate } from "../artifacts.js";
+import {
+  Artifact,
+  ArtifactCreate,
+  ArtifactFilter,
+  ArtifactKeyFilter,
+  ArtifactPage,
+  ArtifactUpdate,
+} from "../artifacts.js";
 import {
   Block,
   BlockFilter,
@@ -14,6 +21,7 @@ import {
   BlockTypeUpsert,
 } from "../blocks.js";
 import { CountResponse, IdParams } from "../common.js";
+import { ConcurrencyOverview, ConcurrencyQuery } from "../concurrency.js";
 import {
   Deployment,
   DeploymentFilter,
@@ -334,6 +342,15 @@ export const routes = {
     body: ArtifactFilter,
     response: ArtifactPage,
   }),
+  filterArtifactKeys: defineRoute({
+    method: "post",
+    path: "/api/artifacts/keys",
+    operationId: "filterArtifactKeys",
+    summary: "The newest artifact of each key, keys in name order, a page at a time.",
+    tag: "artifacts",
+    body: ArtifactKeyFilter,
+    response: ArtifactPage,
+  }),
 
   upsertDeployment: defineRoute({
     method: "post",
@@ -553,6 +570,16 @@ export const routes = {
     body: ClaimRequest,
     response: ClaimResponse,
     errors: [404],
+  }),
+
+  readConcurrency: defineRoute({
+    method: "get",
+    path: "/api/concurrency",
+    operationId: "readConcurrency",
+    summary: "Every concurrency limit (deployments, work pools, work queues): its holders and waiters.",
+    tag: "concurrency",
+    query: ConcurrencyQuery,
+    response: ConcurrencyOverview,
   }),
 
   setVariable: defineRoute({

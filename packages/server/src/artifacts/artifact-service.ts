@@ -2,6 +2,7 @@ import type {
   Artifact,
   ArtifactCreate,
   ArtifactFilter,
+  ArtifactKeyFilter,
   ArtifactPage,
   ArtifactUpdate,
 } from "@sluice/contracts";
@@ -12,7 +13,7 @@ import { found, NotFoundError, ValidationError } from "../http/errors.js";
 import { newId } from "../ids.js";
 import * as store from "./artifact-store.js";
 
-/** Artifact use cases: create versions, read the latest by key, update progress, list. */
+/** Artifact use cases: create versions, read the latest by key, update progress, list, list keys. */
 export function createArtifactService({ db, clock }: Pick<AppDeps, "db" | "clock">) {
   return {
     async create(input: z.output<typeof ArtifactCreate>): Promise<Artifact> {
@@ -59,6 +60,10 @@ export function createArtifactService({ db, clock }: Pick<AppDeps, "db" | "clock
     },
     list(filter: z.output<typeof ArtifactFilter>): Promise<ArtifactPage> {
       return store.listArtifacts(db.db, filter);
+    },
+    /** The newest artifact of each key, by key. */
+    listLatestByKey(filter: z.output<typeof ArtifactKeyFilter>): Promise<ArtifactPage> {
+      return store.listLatestByKey(db.db, filter);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Artifact, ArtifactFilter, ArtifactType } from "@sluice/contracts";
 import { sql, type Kysely, type Updateable } from "kysely";
-import { applyKeyset, toPage, type SortOrder } from "../db/keyset.js";
+import { applyKeyset, decodeCursor, toPage, type SortOrder } from "../db/keyset.js";
 import type { ArtifactRow, ArtifactsTable, Tables } from "../db/tables.js";
 
 type Db = Kysely<Tables>;
@@ -100,6 +100,40 @@ export async function listArtifacts(db: Db, filter: ArtifactFilter & { limit: nu
     filter.limit,
     sort,
     (row) => row.created_at,
+    (row) => row.id,
+    toArtifact,
+  );
+}
+
+const BY_KEY: SortOrder = { name: "KEY_ASC", column: "key", idColumn: "id", direction: "asc", kind: "text" };
+
+/**
+ * The newest artifact of each key, keys ascending, after `cursor`. A loose index scan over
+ * artifacts_key_idx: each step of the recursion jumps to the next key, then one lookup per key
+ * finds its newest version, so a page costs about 2 × limit index probes however many versions
+ * the keys have.
+ */
+export async function listLatestByKey(db: Db, filter: { limit: number; cursor?: string | undefined }) {
+  const after = filter.cursor === undefined ? null : decodeCursor(BY_KEY, filter.cursor)[1];
+  const first = after === null ? sql`key is not null` : sql`key > ${after}`;
+  const result = await sql<ArtifactRow>`
+with recursive next_key (key, n) as (
+  (select key, 1 from artifacts where ${first} order by key limit 1)
+  union all
+  select (select a.key from artifacts a where a.key > k.key order by a.key limit 1), k.n + 1
+  from next_key k
+  where k.key is not null and k.n <= ${filter.limit}
+)
+select latest.* from next_key k
+cross join lateral (
+  select * from artifacts a where a.key = k.key order by a.created_at desc, a.id desc limit 1
+) latest
+order by latest.key`.execute(db);
+  return toPage(
+    result.rows,
+    filter.limit,
+    BY_KEY,
+    (row) => row.key ?? "",
     (row) => row.id,
     toArtifact,
   );

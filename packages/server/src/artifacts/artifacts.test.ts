@@ -62,6 +62,40 @@ describe("artifacts", () => {
     expect(links.body.items).toHaveLength(1);
   });
 
+  it("lists the newest artifact of each key, keys in order, a page at a time, keyless ones left out", async () => {
+    const flowRunId = (await api.post("/api/flow-runs", { flowName: "artifacts-test" })).body.id as string;
+    const prefix = `keys-${randomUUID().slice(0, 8)}`;
+    const newest = new Map<string, Artifact>();
+    for (const k of ["b", "a", "c", "a", "b", "a"]) {
+      const made = await create({
+        flowRunId,
+        key: `${prefix}-${k}`,
+        type: "progress",
+        data: { progress: 1 },
+      });
+      newest.set(made.key ?? "", made);
+    }
+    await create({ flowRunId, type: "markdown", data: { markdown: "keyless" } });
+    // Walk every page (a shared database holds other runs' keys too), two keys at a time.
+    const seen: Artifact[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.post("/api/artifacts/keys", { limit: 2, cursor });
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      expect(items(page).length).toBeLessThanOrEqual(2);
+      seen.push(...items<Artifact>(page));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    const keys = seen.map((a) => a.key);
+    expect(keys).not.toContain(null);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect([...keys].sort()).toEqual(keys);
+    const mine = seen.filter((a) => a.key?.startsWith(`${prefix}-`));
+    expect(mine.map((a) => a.id)).toEqual(["a", "b", "c"].map((k) => newest.get(`${prefix}-${k}`)?.id));
+    const bad = await api.post("/api/artifacts/keys", { cursor: "nonsense" });
+    expect(bad.body.details.issues[0].path).toBe("body.cursor");
+  });
+
   it("updates progress and descriptions; other types keep their data", async () => {
     const progress = await create({ type: "progress", data: { progress: 10 } });
     clock.advance(500);

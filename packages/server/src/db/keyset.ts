@@ -33,7 +33,8 @@ export function encodeCursor(order: SortOrder, value: Date | string, id: string)
   return Buffer.from(JSON.stringify([order.name, text, id] satisfies CursorValue)).toString("base64url");
 }
 
-function decodeCursor(order: SortOrder, cursor: string): CursorValue {
+/** The [sort, value, id] a cursor of `order` holds; a 400 naming body.cursor when it is not one. */
+export function decodeCursor(order: SortOrder, cursor: string): CursorValue {
   const invalid = (why: string, cause?: unknown) =>
     new ValidationError(
       "validation_failed",

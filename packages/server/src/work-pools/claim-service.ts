@@ -146,8 +146,9 @@ export function createClaimService(
         waiter?.reset();
         const runs = await claimOnce(pool, queueIds, worker.id, request);
         const cancel = await findCancellingRuns(db.db, request.runningFlowRunIds);
-        // This worker just showed it is alive, so the pool has an online worker.
-        return { workPool: toWorkPool({ ...pool, has_online_worker: true }), runs, cancel };
+        // This worker just showed it is alive, so the pool has at least one online worker.
+        const workPool = toWorkPool({ ...pool, online_workers: Math.max(1, pool.online_workers) });
+        return { workPool, runs, cancel };
       }
     },
   };

@@ -15,8 +15,8 @@ export function isWorkerOnline(lastHeartbeatAt: Date, intervalSeconds: number, n
   return now.getTime() - lastHeartbeatAt.getTime() <= OFFLINE_AFTER_INTERVALS * intervalSeconds * 1000;
 }
 
-/** A pool row with whether any of its workers is online. */
-export type WorkPoolStatusRow = WorkPoolRow & { has_online_worker: boolean };
+/** A pool row with how many of its workers are online. */
+export type WorkPoolStatusRow = WorkPoolRow & { online_workers: number };
 
 /** A pool row as the wire WorkPool; status: PAUSED, else READY when a worker is online. */
 export function toWorkPool(row: WorkPoolStatusRow): WorkPool {
@@ -28,7 +28,8 @@ export function toWorkPool(row: WorkPoolStatusRow): WorkPool {
     baseJobTemplate: row.base_job_template,
     concurrencyLimit: row.concurrency_limit,
     paused: row.paused,
-    status: row.paused ? "PAUSED" : row.has_online_worker ? "READY" : "NOT_READY",
+    status: row.paused ? "PAUSED" : row.online_workers > 0 ? "READY" : "NOT_READY",
+    onlineWorkers: row.online_workers,
     defaultQueueName: DEFAULT_QUEUE_NAME,
     lastPolledAt: row.last_polled_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),

@@ -9,19 +9,19 @@ type Db = Kysely<Tables>;
 
 const BY_NAME = byName("p");
 
-/** Whether any worker of pool `p` beat within three of its intervals before `now`. */
-function hasOnlineWorker(now: Date) {
-  return sql<boolean>`exists (
-    select 1 from workers w
+/** How many workers of pool `p` beat within three of their intervals before `now`. */
+function onlineWorkers(now: Date) {
+  return sql<number>`(
+    select count(*)::int from workers w
     where w.work_pool_id = p.id
       and w.last_heartbeat_at >= ${now}::timestamptz
         - make_interval(secs => ${OFFLINE_AFTER_INTERVALS} * w.heartbeat_interval_seconds))`.as(
-    "has_online_worker",
+    "online_workers",
   );
 }
 
 function selectPools(db: Db, now: Date) {
-  return db.selectFrom("work_pools as p").selectAll("p").select(hasOnlineWorker(now));
+  return db.selectFrom("work_pools as p").selectAll("p").select(onlineWorkers(now));
 }
 
 /** Inserts a pool and its default queue in one statement; undefined when the name is taken. */

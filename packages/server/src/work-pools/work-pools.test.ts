@@ -31,6 +31,7 @@ describe("work pools", () => {
       concurrencyLimit: 3,
       paused: false,
       status: "NOT_READY",
+      onlineWorkers: 0,
       defaultQueueName: "default",
       baseJobTemplate: defaultBaseJobTemplate("docker"),
     });
@@ -109,7 +110,10 @@ describe("workers and statuses", () => {
       workPoolName: name,
       metadata: { host: "a" },
     });
-    expect((await api.get(`/api/work-pools/${name}`)).body.status).toBe("READY");
+    expect((await api.get(`/api/work-pools/${name}`)).body).toMatchObject({
+      status: "READY",
+      onlineWorkers: 1,
+    });
     const claim = await api.post(`/api/work-pools/${name}/claim`, { workerName: "w1" });
     expect(claim.status).toBe(200);
     expect((await api.get(`/api/work-pools/${name}/queues/default`)).body.status).toBe("READY");
@@ -120,7 +124,10 @@ describe("workers and statuses", () => {
     expect(items(await api.get(`/api/work-pools/${name}/workers`))).toMatchObject([
       { name: "w1", status: "OFFLINE", metadata: { host: "a" } },
     ]);
-    expect((await api.get(`/api/work-pools/${name}`)).body.status).toBe("NOT_READY");
+    expect((await api.get(`/api/work-pools/${name}`)).body).toMatchObject({
+      status: "NOT_READY",
+      onlineWorkers: 0,
+    });
     clock.advance(30_000);
     expect((await api.get(`/api/work-pools/${name}/queues/default`)).body.status).toBe("NOT_READY");
 

@@ -8,6 +8,8 @@ export const NAV_ITEMS: readonly { to: string; label: string }[] = [
   { to: "/work-pools", label: "Work pools" },
   { to: "/blocks", label: "Blocks" },
   { to: "/variables", label: "Variables" },
+  { to: "/artifacts", label: "Artifacts" },
+  { to: "/concurrency", label: "Concurrency" },
 ];
 
 function isActive(to: string, path: string): boolean {

@@ -17,7 +17,7 @@ export function openOn(server: UiTestServer, path: string): void {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(server.url + path);
 }
 
-/** Calls the test server's API directly (setting up data and checking what the page did). */
+/** Calls the test server's API directly (setting up data and checking what the page did); throws unless 2xx. */
 export async function api<T>(server: UiTestServer, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(server.url + path, {
     method,
@@ -27,6 +27,9 @@ export async function api<T>(server: UiTestServer, method: string, path: string,
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+/** The same as `api`, under the name some page tests use. */
+export const request = api;
 
 /** Sets a control's value the way React notices (the native value setter, then the event). */
 export function typeInto(
@@ -44,8 +47,16 @@ export function typeInto(
   });
 }
 
-/** Clicks and lets the resulting requests and renders run. */
-export async function click(element: HTMLElement): Promise<void> {
+/** Types `value` into an input or textarea and lets React handle it. */
+export async function type(element: HTMLInputElement | HTMLTextAreaElement, value: string): Promise<void> {
+  typeInto(element, value);
+  await act(() => Promise.resolve());
+}
+
+/** Clicks an element and lets the resulting requests and renders run. */
+export async function click(element: Element | null | undefined): Promise<void> {
+  if (!(element instanceof HTMLElement))
+    throw new Error(`nothing to click; the page shows: ${document.body.textContent}`);
   await act(async () => {
     element.click();
     await Promise.resolve();
@@ -57,4 +68,13 @@ export function fieldErrorOf(container: HTMLElement, name: string): string | nul
   const control = container.querySelector(`[name="${name}"]`);
   const id = control?.getAttribute("aria-describedby");
   return id ? (container.querySelector(`#${CSS.escape(id)}`)?.textContent ?? null) : null;
+}
+
+/** The first element matching `selector` whose text contains `text`. */
+export function withText<E extends Element = HTMLElement>(
+  root: ParentNode,
+  selector: string,
+  text: string,
+): E | undefined {
+  return [...root.querySelectorAll<E>(selector)].find((e) => e.textContent?.includes(text));
 }

@@ -19,7 +19,7 @@ describe("the block pages against a real server", () => {
   const field = (container: HTMLElement, path: string) =>
     container.querySelector<HTMLInputElement>(`[name="${path}"]`)!;
   const submit = (container: HTMLElement) =>
-    click(container.querySelector<HTMLButtonElement>("[data-testid=save-block]")!);
+    click(container.querySelector<HTMLButtonElement>("[data-testid=save-block]"));
 
   it("creates a block from its type's schema: field errors, secrets as passwords, then its masked page", async () => {
     openOn(server, "/blocks/new?type=s3-bucket");
@@ -99,7 +99,7 @@ describe("the block pages against a real server", () => {
         await until(() => third.container.querySelector<HTMLButtonElement>("[data-testid=delete-block]")),
       );
       expect(third.container.textContent).toContain(`Delete block s3-bucket/${name}?`);
-      await click(third.container.querySelector<HTMLButtonElement>("[data-testid=confirm-delete]")!);
+      await click(third.container.querySelector<HTMLButtonElement>("[data-testid=confirm-delete]"));
       await until(() => window.location.pathname === "/blocks");
     } finally {
       third.unmount();

@@ -93,10 +93,10 @@ describe("the deployment page against a real server", () => {
         ),
       );
 
-      await click(container.querySelector<HTMLButtonElement>("[data-testid=pause]")!);
+      await click(container.querySelector<HTMLButtonElement>("[data-testid=pause]"));
       await until(() => container.querySelector("[data-testid=deployment-status]")?.textContent === "paused");
       expect((await api<Deployment>(server, "GET", `/api/deployments/${deployment.id}`)).paused).toBe(true);
-      await click(container.querySelector<HTMLButtonElement>("[data-testid=resume]")!);
+      await click(container.querySelector<HTMLButtonElement>("[data-testid=resume]"));
       await until(() => container.querySelector("[data-testid=deployment-status]")?.textContent === "active");
       expect((await api<Deployment>(server, "GET", `/api/deployments/${deployment.id}`)).paused).toBe(false);
     } finally {
@@ -117,7 +117,7 @@ describe("the deployment page against a real server", () => {
 
       typeInto(field("count"), "50");
       typeInto(field("city"), "");
-      await click(container.querySelector<HTMLButtonElement>("[data-testid=run-submit]")!);
+      await click(container.querySelector<HTMLButtonElement>("[data-testid=run-submit]"));
       expect(fieldErrorOf(container, "count")).toBe("must be at most 10");
       expect(fieldErrorOf(container, "city")).toBe("is required");
       expect(container.querySelector("[data-testid=error-summary]")?.textContent).toContain("2 fields need");
@@ -126,14 +126,14 @@ describe("the deployment page against a real server", () => {
       typeInto(field("count"), "3");
       typeInto(field("city"), "Bergen");
       typeInto(field("code"), "forbidden");
-      await click(container.querySelector<HTMLButtonElement>("[data-testid=run-submit]")!);
+      await click(container.querySelector<HTMLButtonElement>("[data-testid=run-submit]"));
       await until(() => fieldErrorOf(container, "code"));
       expect(fieldErrorOf(container, "code")).toBe("must NOT be valid");
       expect(fieldErrorOf(container, "count")).toBeNull();
       expect((await runsOf()).length).toBe(before);
 
       typeInto(field("code"), "ok");
-      await click(container.querySelector<HTMLButtonElement>("[data-testid=run-submit]")!);
+      await click(container.querySelector<HTMLButtonElement>("[data-testid=run-submit]"));
       const id = await until(() => /^\/runs\/([^/]+)$/.exec(window.location.pathname)?.[1]);
       const run = await api<FlowRun>(server, "GET", `/api/flow-runs/${id}`);
       expect(run.deploymentId).toBe(deployment.id);
