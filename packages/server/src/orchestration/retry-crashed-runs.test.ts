@@ -28,7 +28,7 @@ function ctx(
   return {
     current,
     proposed,
-    run: { runCount, policy: { retries: 0, retryDelaySeconds: 0, crashRetries } },
+    run: { runCount, policy: { retries: 0, retryDelaySeconds: 0, crashRetries, retryBaseRunCount: 0 } },
     now: NOW,
   };
 }
