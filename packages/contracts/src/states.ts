@@ -34,6 +34,8 @@ export const NAMED_STATES = {
   Retrying: "RUNNING",
   Completed: "COMPLETED",
   Cached: "COMPLETED",
+  /** A task run whose earlier result a flow run retried "from-failed" reused instead of running it. */
+  Reused: "COMPLETED",
   Failed: "FAILED",
   TimedOut: "FAILED",
   Cancelling: "CANCELLING",
