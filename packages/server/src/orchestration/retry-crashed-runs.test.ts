@@ -53,6 +53,19 @@ describe("retry-crashed-runs", () => {
     expect(retryCrashedRuns(ctx(state("RUNNING"), crashed, 1, 0))).toEqual({ kind: "accept" });
   });
 
+  it("counts crash retries from the last retry by hand (policy.retryBaseRunCount)", () => {
+    const context = ctx(state("RUNNING"), crashed, 3, 1);
+    expect(retryCrashedRuns(context)).toEqual({ kind: "accept" });
+    const retried = retryCrashedRuns({
+      ...context,
+      run: { ...context.run, policy: { ...context.run.policy, retryBaseRunCount: 2 } },
+    });
+    expect(retried).toMatchObject({
+      kind: "accept",
+      state: { name: "AwaitingRetry", details: { retryAttempt: 1 } },
+    });
+  });
+
   it("ignores crashes of runs that never ran and other proposals", () => {
     expect(retryCrashedRuns(ctx(state("PENDING"), crashed, 0, 3))).toEqual({ kind: "accept" });
     expect(retryCrashedRuns(ctx(state("RUNNING"), state("FAILED"), 1, 3))).toEqual({ kind: "accept" });
