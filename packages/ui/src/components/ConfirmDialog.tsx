@@ -8,6 +8,8 @@ export function ConfirmDialog(props: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The label of the button that closes the question (default "Cancel"). */
+  cancelLabel?: string;
   busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
@@ -29,7 +31,7 @@ export function ConfirmDialog(props: {
         <div>{props.children}</div>
         <div className="dialog-buttons">
           <button type="button" ref={cancelRef} onClick={props.onCancel} disabled={props.busy}>
-            Cancel
+            {props.cancelLabel ?? "Cancel"}
           </button>
           <button type="button" className="danger" onClick={props.onConfirm} disabled={props.busy}>
             {props.confirmLabel}

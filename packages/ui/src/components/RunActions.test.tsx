@@ -199,7 +199,9 @@ describe("the run actions against a real server", () => {
       const dialog = await until(() => container.querySelector("[role=dialog]"));
       expect(dialog.textContent).toContain("cannot be undone");
       // Cancelling the question deletes nothing.
-      await click(dialog.querySelector<HTMLButtonElement>("button:not(.danger)")!);
+      const keep = dialog.querySelector<HTMLButtonElement>("button:not(.danger)")!;
+      expect(keep.textContent).toBe("Keep it");
+      await click(keep);
       expect(container.querySelector("[role=dialog]")).toBeNull();
       await click(button(container, "action-delete")!);
       await click(await until(() => container.querySelector<HTMLButtonElement>("[role=dialog] .danger")));

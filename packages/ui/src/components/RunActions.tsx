@@ -132,6 +132,7 @@ export function RunActions({ run }: { run: FlowRun }) {
         <ConfirmDialog
           title="Delete this flow run?"
           confirmLabel="Delete"
+          cancelLabel="Keep it"
           busy={busy === "delete"}
           onConfirm={() => void remove()}
           onCancel={() => setConfirmingDelete(false)}
