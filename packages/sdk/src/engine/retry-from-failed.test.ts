@@ -91,6 +91,8 @@ describe("retrying a failed flow run by hand", () => {
 
     control.failing = false;
     await retry(id, "from-failed");
+    // Marked Late before a worker starts it: the retry's mode still holds.
+    await ctx.client.setFlowRunState(id, { state: { type: "SCHEDULED", name: "Late" } });
     const retried = await runFlow(run, {}, { flowRunId: id });
     expect(retried.state.type).toBe("COMPLETED");
     expect(retried.result).toBe("loaded 10");

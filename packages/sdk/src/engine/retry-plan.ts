@@ -1,5 +1,12 @@
 import type { SluiceClient } from "@sluice/client";
-import { MAX_PAGE_LIMIT, type FlowRun, type RetryMode, type TaskRun } from "@sluice/contracts";
+import {
+  isTerminalStateType,
+  MAX_PAGE_LIMIT,
+  type FlowRun,
+  type RetryMode,
+  type State,
+  type TaskRun,
+} from "@sluice/contracts";
 import { createHash } from "node:crypto";
 import { stableStringify } from "../caching/cache-policy.js";
 
@@ -31,14 +38,23 @@ function callKey(taskKey: string, dynamicKey: string): string {
 }
 
 /**
+ * How the run was last retried by hand: the state right after its last terminal state, which the
+ * server only allows to be the retry's SCHEDULED state. States after it (marked Late, rescheduled
+ * when a worker went offline, a crash retry) do not hide it.
+ */
+export function retryModeOf(states: readonly State[]): RetryMode | undefined {
+  const lastEnd = states.findLastIndex((state) => isTerminalStateType(state.type));
+  const next = lastEnd >= 0 ? states[lastEnd + 1] : undefined;
+  return next?.type === "SCHEDULED" ? next.details.retryMode : undefined;
+}
+
+/**
  * The plan for an attempt, or undefined when the run was not retried by hand. Only a run that has
- * run before (run count above 1) can be a retry; its latest SCHEDULED state says how it was retried.
+ * run before (run count above 1) can be a retry.
  */
 export async function loadRetryPlan(client: SluiceClient, run: FlowRun): Promise<RetryPlan | undefined> {
   if (run.runCount <= 1) return undefined;
-  const states = await client.readFlowRunStates(run.id);
-  const scheduled = states.findLast((state) => state.type === "SCHEDULED");
-  const mode = scheduled?.details.retryMode;
+  const mode = retryModeOf(await client.readFlowRunStates(run.id));
   if (mode === undefined) return undefined;
   const taskRuns: TaskRun[] = [];
   let cursor: string | undefined;
