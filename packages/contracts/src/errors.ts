@@ -35,6 +35,7 @@ export const ErrorCode = z.enum([
   "forbidden",
   "too_many_requests",
   "api_key_not_found",
+  "flow_run_not_retryable",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -11,6 +11,11 @@ export const FlowRunPolicy = z.object({
   retryDelaySeconds: z.number().min(0).max(86_400).default(0),
   /** Times a CRASHED run (dead process, lost worker) is scheduled again (default 0; deployment runs). */
   crashRetries: z.number().int().min(0).max(100).default(0),
+  /**
+   * The run count when the run was last retried by hand (POST /api/flow-runs/{id}/retry); automatic
+   * retries and crash retries count only the attempts after it (default 0). Set by the server.
+   */
+  retryBaseRunCount: z.number().int().min(0).default(0),
 });
 export type FlowRunPolicy = z.infer<typeof FlowRunPolicy>;
 
@@ -101,6 +106,21 @@ export const FlowRunCreate = z
     path: ["flowName"],
   });
 export type FlowRunCreate = z.input<typeof FlowRunCreate>;
+
+/** How a run is retried by hand: every task again, or from the failed task on, reusing completed results. */
+export const RetryMode = z.enum(["all", "from-failed"]);
+export type RetryMode = z.infer<typeof RetryMode>;
+
+/**
+ * Retries a finished flow run: it is scheduled again, due now, for a worker to pick up. "all" is
+ * allowed from FAILED, CRASHED, CANCELLED and COMPLETED; "from-failed" from the first three.
+ */
+export const FlowRunRetry = z.strictObject({
+  mode: RetryMode.default("all"),
+  /** The message of the new SCHEDULED state (default "Retried through the API"). */
+  message: z.string().min(1).max(1000).optional(),
+});
+export type FlowRunRetry = z.input<typeof FlowRunRetry>;
 
 /** Proposes a new state for a flow run; `force` skips the orchestration rules. */
 export const SetStateRequest = z.object({

@@ -34,6 +34,8 @@ export const NAMED_STATES = {
   Retrying: "RUNNING",
   Completed: "COMPLETED",
   Cached: "COMPLETED",
+  /** A task run whose earlier result a flow run retried "from-failed" reused instead of running it. */
+  Reused: "COMPLETED",
   Failed: "FAILED",
   TimedOut: "FAILED",
   Cancelling: "CANCELLING",
@@ -75,6 +77,14 @@ export const StateDetails = z.object({
   errorName: z.string().max(200).optional(),
   /** The stack of a failure, trimmed by the engine. */
   errorStack: z.string().max(20_000).optional(),
+  /** On the SCHEDULED state of a run retried by hand: "all" re-runs every task, "from-failed" reuses results. */
+  retryMode: z.enum(["all", "from-failed"]).optional(),
+  /** On a task run's COMPLETED state with a persisted result: a hash of the task's arguments. */
+  inputsHash: z.string().max(200).optional(),
+  /** On a task run's COMPLETED state: the flow run's run count (attempt) that produced it. */
+  flowRunAttempt: z.number().int().min(0).optional(),
+  /** On a task run's "Reused" state: the flow-run attempt whose result a retry reused. */
+  reusedFromAttempt: z.number().int().min(0).optional(),
 });
 export type StateDetails = z.infer<typeof StateDetails>;
 

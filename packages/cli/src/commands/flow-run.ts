@@ -85,7 +85,7 @@ interface LsOptions {
   json?: boolean;
 }
 
-/** `sluice flow-run ls|inspect|logs|cancel|delete`. */
+/** `sluice flow-run ls|inspect|logs|cancel|retry|delete`. */
 export function registerFlowRunCommands(program: Command): void {
   const group = program.command("flow-run").description("Flow runs: executions of flows");
 
@@ -154,6 +154,32 @@ export function registerFlowRunCommands(program: Command): void {
           throw new CliError("cancellation not accepted yet; try again shortly");
         }
         printLine(`Flow run ${id} is now ${state}${result.reason ? ` (${result.reason})` : ""}.`);
+      });
+    });
+
+  group
+    .command("retry <id>")
+    .description(
+      "Retry a finished deployment run: schedule it again now for a worker (every task runs again)",
+    )
+    .option(
+      "--from-failed",
+      "re-run only from the failed task on: tasks that completed with a persisted result are reused",
+    )
+    .option("--json", "print JSON (the flow run)")
+    .action(async (rawId: string, opts: { fromFailed?: boolean; json?: boolean }) => {
+      const id = requireId(rawId, "flow run");
+      const mode = opts.fromFailed ? "from-failed" : "all";
+      await withConnection({}, async ({ api }) => {
+        const run = await api.call("retryFlowRun", {
+          params: { id },
+          body: { mode, message: "Retried from the CLI" },
+        });
+        if (opts.json) return printJson(run);
+        const state = formatState(run.stateType, run.stateName, shouldColor());
+        printLine(
+          `Flow run ${run.name} (${id}) is now ${state} (retry: ${mode}); a worker of ${run.workPoolName ?? "its pool"} will pick it up.`,
+        );
       });
     });
 

@@ -38,6 +38,7 @@ import {
   FlowRunFilter,
   FlowRunGraph,
   FlowRunPage,
+  FlowRunRetry,
   FlowRunUpdate,
   SetStateRequest,
   SetStateResult,
@@ -187,6 +188,18 @@ export const routes = {
     params: IdParams,
     body: SetStateRequest,
     response: SetStateResult,
+    errors: [404, 409],
+  }),
+  retryFlowRun: defineRoute({
+    method: "post",
+    path: "/api/flow-runs/{id}/retry",
+    operationId: "retryFlowRun",
+    summary:
+      "Retry a finished deployment run: schedule it again now, re-running every task or from the failed one on.",
+    tag: "flow-runs",
+    params: IdParams,
+    body: FlowRunRetry,
+    response: FlowRun,
     errors: [404, 409],
   }),
   readFlowRunStates: defineRoute({

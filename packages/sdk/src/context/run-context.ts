@@ -3,6 +3,7 @@ import type { Limiter } from "../engine/limiter.js";
 import type { Session } from "../api-connection/session.js";
 import type { ResultStore } from "../storage/storage.js";
 import type { StateClock } from "../engine/recorder.js";
+import type { RetryPlan } from "../engine/retry-plan.js";
 
 /** What `getRunContext()` tells flow and task code about the run it is in. */
 export interface RunContext {
@@ -41,6 +42,8 @@ export interface FlowRunScope {
   readonly clock: StateClock;
   /** Set once the flow run has reported its final state; later task states are dropped. */
   finished: boolean;
+  /** The earlier attempts' task runs, when this attempt is a retry asked for by hand. */
+  retryPlan: RetryPlan | undefined;
 }
 
 /** Engine state of one task run. */

@@ -18,6 +18,7 @@ import { runHooks } from "./hooks.js";
 import { Limiter } from "./limiter.js";
 import { registerActiveFlowRun } from "./process-signals.js";
 import { makeState, StateClock, type StateFields } from "./recorder.js";
+import { loadRetryPlan } from "./retry-plan.js";
 import { abortReason, failedState, raceSignal, runAttempt } from "./run-attempt.js";
 
 export type { FlowDefinition, FlowRunOutcome, FlowRunPlacement } from "./flow-run-types.js";
@@ -78,12 +79,14 @@ class FlowRunExecution<R> {
         ? resolveResultStorage(flow.options.resultStorage, session.client)
         : session.resultStore,
       limiter: new Limiter(flow.options.taskConcurrency ?? getSdkSettings().taskConcurrency),
-      attempt: 1,
+      // The server's run count: a deployment's run retried by hand starts a later attempt.
+      attempt: Math.max(1, run.runCount),
       signal: this.controller.signal,
       dynamicKeys: new Map(),
       activeTaskRuns: new Map(),
       clock,
       finished: false,
+      retryPlan: undefined,
     };
     this.exec = { flowRun: this.scope, taskRun: undefined, logPrints: flow.options.logPrints ?? false };
   }
@@ -155,6 +158,11 @@ class FlowRunExecution<R> {
   async execute(): Promise<FlowRunOutcome<R>> {
     const { options } = this.flow;
     this.log(20, `Beginning flow run '${this.run.name}' for flow '${this.flow.flowName}'`);
+    const plan = this.scope.retryPlan;
+    if (plan) {
+      const reuse = plan.mode === "from-failed" ? "; completed tasks with persisted results are reused" : "";
+      this.log(20, `Attempt ${this.scope.attempt} retries the run (${plan.mode})${reuse}`);
+    }
     for (;;) {
       if (options.onRunning) {
         const running = makeState(this.scope.attempt === 1 ? "Running" : "Retrying");
@@ -301,6 +309,8 @@ export async function executeFlowRun<R>(
   );
   const release = execution.exec.logPrints ? captureConsole() : undefined;
   try {
+    // Only an existing run (a deployment's, started by a worker) can have been retried by hand.
+    if (placement.flowRunId) execution.scope.retryPlan = await loadRetryPlan(session.client, run);
     return await execution.execute();
   } catch (error) {
     await execution.crash(error);

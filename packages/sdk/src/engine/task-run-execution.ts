@@ -1,4 +1,4 @@
-import type { ResultRef, State } from "@sluice/contracts";
+import type { ResultRef, State, StateDetails } from "@sluice/contracts";
 import { lookupCache, writeCacheEntry } from "../caching/cache-index.js";
 import { computeCacheKey } from "../caching/cache-policy.js";
 import { executionStorage, type ExecutionScope, type FlowRunScope } from "../context/run-context.js";
@@ -12,6 +12,7 @@ import { resultOwners } from "../tasks/task-inputs.js";
 import type { TaskHookInfo, TaskOptions } from "../tasks/task-options.js";
 import { runHooks } from "./hooks.js";
 import { makeState, type StateClock } from "./recorder.js";
+import { inputsHash } from "./retry-plan.js";
 import { failedState, runAttempt } from "./run-attempt.js";
 
 /** What the engine needs of a task. */
@@ -41,12 +42,12 @@ export class TaskRunExecution<A extends unknown[], R> {
     private readonly args: A,
     private readonly scope: ExecutionScope,
     private readonly clock: StateClock,
+    /** The task run ran in an earlier attempt of a flow run retried by hand: it runs again. */
+    private readonly isRerun = false,
   ) {
     this.options = task.options;
     this.flowRun = scope.flowRun;
-    this.store = this.options.resultStorage
-      ? resolveResultStorage(this.options.resultStorage, this.flowRun.session.client)
-      : this.flowRun.resultStore;
+    this.store = TaskRunExecution.resultStoreOf(task, this.flowRun);
     this.logPrints = this.options.logPrints ?? scope.logPrints;
     const { flowRun } = this;
     this.cacheKey = computeCacheKey(
@@ -61,6 +62,13 @@ export class TaskRunExecution<A extends unknown[], R> {
       },
       args,
     );
+  }
+
+  /** Where a task's results go: its own result storage, else its flow run's. */
+  static resultStoreOf(task: TaskDefinition<never, unknown>, flowRun: FlowRunScope): ResultStore {
+    return task.options.resultStorage
+      ? resolveResultStorage(task.options.resultStorage, flowRun.session.client)
+      : flowRun.resultStore;
   }
 
   private info(state: State, extra: { error?: unknown; result?: unknown } = {}): TaskHookInfo<A> {
@@ -88,7 +96,7 @@ export class TaskRunExecution<A extends unknown[], R> {
     const release = this.logPrints ? captureConsole() : undefined;
     try {
       for (let attempt = 1; ; attempt++) {
-        const running = this.state(attempt === 1 ? "Running" : "Retrying", {
+        const running = this.state(attempt === 1 && !this.isRerun ? "Running" : "Retrying", {
           details: { runCount: attempt },
         });
         if (attempt === 1 && this.options.onRunning) {
@@ -150,10 +158,17 @@ export class TaskRunExecution<A extends unknown[], R> {
       });
       if (result && cacheKey !== undefined) await writeCacheEntry(this.store, cacheKey, result, expiration);
     }
-    const details =
-      cacheKey === undefined
-        ? { runCount: attempt }
-        : { runCount: attempt, cacheKey, ...(expiration ? { cacheExpiration: expiration } : {}) };
+    const details: StateDetails = { runCount: attempt };
+    if (cacheKey !== undefined) {
+      details.cacheKey = cacheKey;
+      if (expiration) details.cacheExpiration = expiration;
+    }
+    if (result) {
+      // What a retry "from-failed" checks before reusing this result (task-run-reuse.ts).
+      details.flowRunAttempt = this.flowRun.attempt;
+      const hash = inputsHash(this.task.taskName, this.args);
+      if (hash !== undefined) details.inputsHash = hash;
+    }
     const completed = this.state("Completed", { details, result });
     if (value !== null && typeof value === "object") resultOwners.set(value, this.id);
     if (options.onCompletion) {

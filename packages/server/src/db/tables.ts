@@ -45,7 +45,12 @@ export interface FlowRunsTable {
   parameters: Json<Record<string, unknown>>;
   parameter_schema: Json<Record<string, unknown>> | null;
   tags: Json<string[]>;
-  policy: Json<{ retries: number; retryDelaySeconds: number; crashRetries?: number }>;
+  policy: Json<{
+    retries: number;
+    retryDelaySeconds: number;
+    crashRetries?: number;
+    retryBaseRunCount?: number;
+  }>;
   state_id: string | null;
   state_type: string | null;
   state_name: string | null;

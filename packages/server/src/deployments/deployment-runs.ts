@@ -52,7 +52,12 @@ export async function createDeploymentFlowRun(
       parameters,
       parameterSchema: deployment.parameterSchema,
       tags,
-      policy: { retries: 0, retryDelaySeconds: 0, crashRetries: deployment.crashRetries },
+      policy: {
+        retries: 0,
+        retryDelaySeconds: 0,
+        crashRetries: deployment.crashRetries,
+        retryBaseRunCount: 0,
+      },
       state: input.state,
       idempotencyKey: input.idempotencyKey,
     },

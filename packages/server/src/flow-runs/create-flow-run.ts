@@ -116,7 +116,8 @@ function initialState(input: ParsedCreate, now: Date): State {
 }
 
 function newRunRow(input: ParsedCreate, flowId: string, state: State, now: Date): store.InsertableFlowRun {
-  const fresh = { state: null, runCount: 0, startTime: null, totalRunTimeMs: 0 };
+  const policy = input.policy ?? { retries: 0, retryDelaySeconds: 0, crashRetries: 0, retryBaseRunCount: 0 };
+  const fresh = { state: null, runCount: 0, startTime: null, totalRunTimeMs: 0, policy };
   return {
     id: input.id ?? newId(now.getTime()),
     flow_id: flowId,
@@ -125,7 +126,7 @@ function newRunRow(input: ParsedCreate, flowId: string, state: State, now: Date)
     parameters: JSON.stringify(input.parameters),
     parameter_schema: input.parameterSchema ? JSON.stringify(input.parameterSchema) : null,
     tags: JSON.stringify(input.tags),
-    policy: JSON.stringify(input.policy ?? { retries: 0, retryDelaySeconds: 0, crashRetries: 0 }),
+    policy: JSON.stringify(policy),
     expected_start_time: state.details.scheduledTime ?? state.timestamp,
     idempotency_key: input.idempotencyKey ?? null,
     created_at: now,

@@ -11,6 +11,7 @@ export function mountFlowRunRoutes(app: OpenAPIHono, flowRuns: FlowRunService): 
   registerRoute(app, routes.readFlowRun, ({ params }) => flowRuns.read(params.id));
   registerRoute(app, routes.deleteFlowRun, ({ params }) => flowRuns.delete(params.id));
   registerRoute(app, routes.setFlowRunState, ({ params, body }) => flowRuns.setState(params.id, body));
+  registerRoute(app, routes.retryFlowRun, ({ params, body }) => flowRuns.retry(params.id, body));
   registerRoute(app, routes.readFlowRunStates, ({ params }) => flowRuns.readStates(params.id));
   registerRoute(app, routes.readFlowRunGraph, ({ params }) => flowRuns.readGraph(params.id));
   registerRoute(app, routes.heartbeatFlowRun, ({ params }) => flowRuns.heartbeat(params.id));

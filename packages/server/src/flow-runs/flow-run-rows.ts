@@ -38,7 +38,7 @@ export function toFlowRun(row: FlowRunJoinedRow): FlowRun {
     parentTaskRunId: row.parent_task_run_id,
     parameters: row.parameters,
     tags: row.tags,
-    policy: { crashRetries: 0, ...row.policy },
+    policy: { crashRetries: 0, retryBaseRunCount: 0, ...row.policy },
     state,
     stateType: state?.type ?? null,
     stateName: state?.name ?? null,

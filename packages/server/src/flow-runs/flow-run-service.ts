@@ -2,6 +2,7 @@ import type {
   FlowRun,
   FlowRunCreate,
   FlowRunFilter,
+  FlowRunRetry,
   FlowRunGraph,
   FlowRunPage,
   FlowRunUpdate,
@@ -16,6 +17,7 @@ import { found, NotFoundError } from "../http/errors.js";
 import { createFlowRun } from "./create-flow-run.js";
 import { buildFlowRunGraph } from "./flow-run-graph.js";
 import * as store from "./flow-run-store.js";
+import { retryFlowRun } from "./retry-flow-run.js";
 import { setFlowRunState } from "./set-flow-run-state.js";
 
 type ParsedFilter = z.output<typeof FlowRunFilter>;
@@ -31,6 +33,7 @@ export function createFlowRunService(deps: Pick<AppDeps, "db" | "clock" | "event
   return {
     create: (input: z.output<typeof FlowRunCreate>) => createFlowRun(deps, flows, input),
     setState: (id: string, request: z.output<typeof SetStateRequest>) => setFlowRunState(deps, id, request),
+    retry: (id: string, request: z.output<typeof FlowRunRetry>) => retryFlowRun(deps, id, request),
     read: (id: string) => readOrThrow(id),
     async readStates(id: string): Promise<State[]> {
       await readOrThrow(id);

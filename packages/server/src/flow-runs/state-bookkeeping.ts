@@ -6,9 +6,11 @@ import type { Updateable } from "kysely";
  * The columns of a flow run that change when `next` becomes its state: run count and start time on
  * RUNNING, time spent RUNNING when leaving it, end time on terminal states (cleared by a re-run),
  * the result of a COMPLETED state, and when a SCHEDULED run is due (what workers claim by).
+ * A finished run scheduled again (a retry by hand) leaves its last attempt behind: no result, no
+ * worker or infrastructure, and its automatic retries count afresh from its current run count.
  */
 export function bookkeepingFor(
-  run: Pick<FlowRun, "state" | "runCount" | "startTime" | "totalRunTimeMs">,
+  run: Pick<FlowRun, "state" | "runCount" | "startTime" | "totalRunTimeMs" | "policy">,
   next: State,
   now: Date,
 ) {
@@ -32,5 +34,11 @@ export function bookkeepingFor(
   if (isTerminalStateType(next.type)) updates.end_time = next.timestamp;
   else if (previous && isTerminalStateType(previous.type)) updates.end_time = null;
   if (next.type === "COMPLETED" && next.result) updates.result = JSON.stringify(next.result);
+  if (previous && isTerminalStateType(previous.type) && next.type === "SCHEDULED") {
+    updates.result = null;
+    updates.worker_id = null;
+    updates.infrastructure_id = null;
+    updates.policy = JSON.stringify({ ...run.policy, retryBaseRunCount: run.runCount });
+  }
   return updates;
 }

@@ -39,7 +39,7 @@ function ctx(
     proposed,
     run: {
       runCount: run.runCount,
-      policy: { retries: run.retries, retryDelaySeconds: run.delay, crashRetries: 0 },
+      policy: { retries: run.retries, retryDelaySeconds: run.delay, crashRetries: 0, retryBaseRunCount: 0 },
     },
     now: NOW,
   };

@@ -1,3 +1,4 @@
+import { allowRetriesOfFinishedRuns } from "./rules/allow-retries-of-finished-runs.js";
 import { bypassCancellingWithNoInfrastructure } from "./rules/bypass-cancelling-with-no-infrastructure.js";
 import { copyScheduledTime } from "./rules/copy-scheduled-time.js";
 import { enforceCancellingToCancelled } from "./rules/enforce-cancelling-to-cancelled.js";
@@ -17,6 +18,7 @@ import {
 
 /** The rules every proposed flow-run state passes, in order (Prefect's CoreFlowPolicy). */
 export const FLOW_RUN_RULES: readonly OrchestrationRule[] = [
+  allowRetriesOfFinishedRuns,
   preventDuplicateTransitions,
   handleTerminalStateTransitions,
   enforceCancellingToCancelled,

@@ -28,7 +28,7 @@ function ctx(
   return {
     current,
     proposed,
-    run: { runCount, policy: { retries: 0, retryDelaySeconds: 0, crashRetries } },
+    run: { runCount, policy: { retries: 0, retryDelaySeconds: 0, crashRetries, retryBaseRunCount: 0 } },
     now: NOW,
   };
 }
@@ -51,6 +51,19 @@ describe("retry-crashed-runs", () => {
   it("lets the crash stand when the retries are used up or none are allowed", () => {
     expect(retryCrashedRuns(ctx(state("RUNNING"), crashed, 3, 2))).toEqual({ kind: "accept" });
     expect(retryCrashedRuns(ctx(state("RUNNING"), crashed, 1, 0))).toEqual({ kind: "accept" });
+  });
+
+  it("counts crash retries from the last retry by hand (policy.retryBaseRunCount)", () => {
+    const context = ctx(state("RUNNING"), crashed, 3, 1);
+    expect(retryCrashedRuns(context)).toEqual({ kind: "accept" });
+    const retried = retryCrashedRuns({
+      ...context,
+      run: { ...context.run, policy: { ...context.run.policy, retryBaseRunCount: 2 } },
+    });
+    expect(retried).toMatchObject({
+      kind: "accept",
+      state: { name: "AwaitingRetry", details: { retryAttempt: 1 } },
+    });
   });
 
   it("ignores crashes of runs that never ran and other proposals", () => {

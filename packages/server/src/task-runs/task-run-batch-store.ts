@@ -20,6 +20,9 @@ export async function lockFlowRunsForRecording(db: Db, flowRunIds: readonly stri
     from unnest(${[...flowRunIds].sort()}::uuid[]) as id order by id`.execute(db);
 }
 
+/** The terminal state types, as an SQL list. */
+const TERMINAL = sql.raw(`('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')`);
+
 /** The first key of the two-key advisory locks taken while recording task runs. */
 const TASK_RECORDING_LOCK_SPACE = 0x74726b; // "trk"
 
@@ -67,7 +70,9 @@ export async function insertTaskRunStates(db: Db, records: readonly TaskRunState
 /**
  * Recomputes each listed task run's current state and bookkeeping from its whole state history:
  * the newest state by (timestamp, id) becomes current; runCount counts RUNNING states; startTime is
- * the first RUNNING; endTime the newest state's time when terminal; totalRunTimeMs sums the time
+ * the first RUNNING; endTime, when the current state is terminal, the time the run first reached a
+ * terminal state after its last non-terminal one (a later terminal state, such as the "Reused" a
+ * retried flow run appends, does not move it); totalRunTimeMs sums the time
  * from each RUNNING state to the next state; cache key and result come from the newest states
  * carrying them. Deriving it from history makes re-sent and out-of-order batches converge.
  */
@@ -75,7 +80,8 @@ export async function refreshTaskRuns(db: Db, taskRunIds: readonly string[], now
   if (taskRunIds.length === 0) return;
   await sql`
     with history as (
-      select s.*, lead(s.timestamp) over (partition by s.task_run_id order by s.timestamp, s.id) as next_timestamp
+      select s.*, lead(s.timestamp) over (partition by s.task_run_id order by s.timestamp, s.id) as next_timestamp,
+        max(s.timestamp) filter (where s.type not in ${TERMINAL}) over (partition by s.task_run_id) as last_open
       from task_run_states s
       where s.task_run_id = any(${[...taskRunIds]}::uuid[])
     ),
@@ -85,7 +91,8 @@ export async function refreshTaskRuns(db: Db, taskRunIds: readonly string[], now
         (array_agg(id order by timestamp desc, id desc))[1] as state_id,
         (array_agg(type order by timestamp desc, id desc))[1] as state_type,
         (array_agg(name order by timestamp desc, id desc))[1] as state_name,
-        max(timestamp) as last_timestamp,
+        min(timestamp) filter (where type in ${TERMINAL}
+          and (last_open is null or timestamp > last_open)) as ended_at,
         count(*) filter (where type = 'RUNNING')::int as run_count,
         min(timestamp) filter (where type = 'RUNNING') as start_time,
         coalesce(sum(extract(epoch from next_timestamp - timestamp) * 1000)
@@ -105,8 +112,7 @@ export async function refreshTaskRuns(db: Db, taskRunIds: readonly string[], now
       state_name = s.state_name,
       run_count = s.run_count,
       start_time = s.start_time,
-      end_time = case when s.state_type in ('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')
-        then s.last_timestamp else null end,
+      end_time = case when s.state_type in ${TERMINAL} then s.ended_at else null end,
       total_run_time_ms = s.total_run_time_ms,
       cache_key = coalesce(s.cache_key, t.cache_key),
       cache_expiration = coalesce(s.cache_expiration::timestamptz, t.cache_expiration),

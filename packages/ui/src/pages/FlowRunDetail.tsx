@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { ArtifactView } from "../components/ArtifactView.js";
+import { RunActions } from "../components/RunActions.js";
 import { StateBadge } from "../components/StateBadge.js";
 import { useServices } from "../lib/app-context.js";
 import { formatDuration, formatTime, levelName, LOG_LEVELS } from "../lib/format.js";
@@ -48,6 +49,7 @@ export function FlowRunDetail({ id }: { id: string }) {
       <h1 className="run-title">
         {r.name} <StateBadge type={r.stateType} name={r.stateName} />
       </h1>
+      <RunActions run={r} />
       {r.state?.message && <p className="state-message">{r.state.message}</p>}
       <dl className="facts">
         <dt>Id</dt>
