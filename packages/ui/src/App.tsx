@@ -10,11 +10,17 @@ import { ComingSoon } from "./pages/ComingSoon.js";
 import { Dashboard } from "./pages/Dashboard.js";
 import { FlowRunDetail } from "./pages/FlowRunDetail.js";
 import { FlowRuns } from "./pages/FlowRuns.js";
+import { TaskRunDetail } from "./pages/TaskRunDetail.js";
 
-/** The page for a path: /, /runs, /runs/{id} (FLOW_RUN_PAGE_PATH), and the pages still to come. */
+/**
+ * The page for a path: /, /runs, /runs/{id} (FLOW_RUN_PAGE_PATH), /task-runs/{id}, and the pages
+ * still to come.
+ */
 function Page({ path }: { path: string }) {
   const run = /^\/runs\/([^/]+)\/?$/.exec(path);
   if (run?.[1]) return <FlowRunDetail key={run[1]} id={decodeURIComponent(run[1])} />;
+  const taskRun = /^\/task-runs\/([^/]+)\/?$/.exec(path);
+  if (taskRun?.[1]) return <TaskRunDetail key={taskRun[1]} id={decodeURIComponent(taskRun[1])} />;
   if (path === "/") return <Dashboard />;
   if (path === "/runs" || path === "/runs/") return <FlowRuns />;
   const item = NAV_ITEMS.find((i) => i.to === path);
