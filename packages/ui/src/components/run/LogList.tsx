@@ -104,6 +104,7 @@ export function LogList(props: {
         onScroll={onScroll}
         style={{ maxHeight: VIEW_PX }}
         data-testid="log-list"
+        data-lines={lines.length}
       >
         <div className="log-rows" style={{ height: total }}>
           {rows}

@@ -45,7 +45,7 @@ export function readPalette(element: Element): Palette {
   };
 }
 
-/** Counts of nodes by state name, for the drawings' accessible summaries ("3 Completed, 1 Failed"). */
+/** Counts of nodes by state name, A to Z, for the drawings' accessible summaries ("3 Completed, 1 Failed"). */
 export function stateSummary(
   nodes: readonly { stateType: string | null; stateName: string | null }[],
 ): string {
@@ -54,5 +54,8 @@ export function stateSummary(
     const name = n.stateName ?? n.stateType ?? "no state";
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
-  return [...counts].map(([name, count]) => `${count.toLocaleString("en")} ${name}`).join(", ");
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, count]) => `${count.toLocaleString("en")} ${name}`)
+    .join(", ");
 }
