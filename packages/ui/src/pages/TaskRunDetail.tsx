@@ -49,6 +49,11 @@ export function TaskRunDetail({ id }: { id: string }) {
         {t.name} <StateBadge type={t.stateType} name={t.stateName} />
       </h1>
       {t.state?.message && <p className="state-message">{t.state.message}</p>}
+      {t.state?.details.errorStack && (
+        <pre className="error-stack" data-testid="error-stack">
+          {t.state.details.errorStack}
+        </pre>
+      )}
       <dl className="facts">
         <dt>Id</dt>
         <dd>
