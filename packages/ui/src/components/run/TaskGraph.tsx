@@ -9,6 +9,8 @@ type GraphNode = FlowRunGraph["nodes"][number];
 
 /** Below this zoom the nodes are plain coloured boxes: names would be unreadable anyway. */
 const LABEL_SCALE = 0.55;
+/** Most edges drawn in one frame; the rest are sampled (see drawGraph). */
+const MAX_EDGES = 2500;
 /** Most names drawn in one frame: text is the expensive part of a frame. */
 const MAX_LABELS = 1500;
 
@@ -103,26 +105,30 @@ function drawGraph(
   ctx.translate(tx, ty);
   ctx.scale(scale, scale);
 
-  ctx.beginPath();
   const { x, y, edges } = layout;
   const mid = NODE_HEIGHT / 2;
+  const inView: number[] = [];
   for (let e = 0; e < edges.length; e += 2) {
-    const from = edges[e]!;
-    const to = edges[e + 1]!;
-    const ax = x[from]! + NODE_WIDTH;
-    const ay = y[from]! + mid;
-    const bx = x[to]!;
-    const by = y[to]! + mid;
+    const ax = x[edges[e]!]! + NODE_WIDTH;
+    const ay = y[edges[e]!]! + mid;
+    const bx = x[edges[e + 1]!]!;
+    const by = y[edges[e + 1]!]! + mid;
     if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1)
       continue;
-    ctx.moveTo(ax, ay);
-    ctx.lineTo(bx, by);
+    inView.push(e);
   }
-  ctx.strokeStyle = palette.muted;
-  ctx.globalAlpha = 0.45;
+  // Past MAX_EDGES in view (zoomed far out on a large graph) an even sample is drawn: the lines
+  // then form a band whose look does not change, and rasterising every one costs seconds.
+  const stride = Math.max(1, Math.ceil(inView.length / MAX_EDGES));
+  ctx.strokeStyle = palette.edge;
   ctx.lineWidth = 1 / scale;
+  ctx.beginPath();
+  for (let k = 0; k < inView.length; k += stride) {
+    const e = inView[k]!;
+    ctx.moveTo(x[edges[e]!]! + NODE_WIDTH, y[edges[e]!]! + mid);
+    ctx.lineTo(x[edges[e + 1]!]!, y[edges[e + 1]!]! + mid);
+  }
   ctx.stroke();
-  ctx.globalAlpha = 1;
 
   const visible: number[] = [];
   for (let i = 0; i < nodes.length; i += 1) {
@@ -130,28 +136,24 @@ function drawGraph(
     visible.push(i);
   }
   const detailed = scale >= LABEL_SCALE;
+  // fillRect per box rather than one path of boxes: axis-aligned rectangles take the rasteriser's
+  // fast path, a path of thousands of them does not.
   if (detailed) {
-    ctx.beginPath();
-    for (const i of visible) ctx.rect(x[i]!, y[i]!, NODE_WIDTH, NODE_HEIGHT);
     ctx.fillStyle = palette.panel;
-    ctx.fill();
+    for (const i of visible) ctx.fillRect(x[i]!, y[i]!, NODE_WIDTH, NODE_HEIGHT);
   }
-  // One path per state colour: a few fills per frame however many nodes are in view.
   for (let slot = 0; slot < COLOR_SLOTS.length; slot += 1) {
-    ctx.beginPath();
+    ctx.fillStyle = palette.slots[slot]!;
+    ctx.strokeStyle = palette.slots[slot]!;
+    ctx.lineWidth = 1 / scale;
     for (const i of visible) {
       if (slots[i] !== slot) continue;
-      if (detailed) ctx.rect(x[i]!, y[i]!, 5, NODE_HEIGHT);
-      else ctx.rect(x[i]!, y[i]!, NODE_WIDTH, NODE_HEIGHT);
-    }
-    ctx.fillStyle = palette.slots[slot]!;
-    ctx.fill();
-    if (detailed) {
-      ctx.beginPath();
-      for (const i of visible) if (slots[i] === slot) ctx.rect(x[i]!, y[i]!, NODE_WIDTH, NODE_HEIGHT);
-      ctx.strokeStyle = palette.slots[slot]!;
-      ctx.lineWidth = 1 / scale;
-      ctx.stroke();
+      if (!detailed) {
+        ctx.fillRect(x[i]!, y[i]!, NODE_WIDTH, NODE_HEIGHT);
+        continue;
+      }
+      ctx.fillRect(x[i]!, y[i]!, 5, NODE_HEIGHT);
+      ctx.strokeRect(x[i]!, y[i]!, NODE_WIDTH, NODE_HEIGHT);
     }
   }
   if (detailed && visible.length <= MAX_LABELS) {

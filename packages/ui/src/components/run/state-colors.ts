@@ -32,6 +32,8 @@ export interface Palette {
   readonly panel: string;
   readonly border: string;
   readonly accent: string;
+  /** Edges: the muted text colour, faded, so dense graphs stay readable. */
+  readonly edge: string;
 }
 
 export function readPalette(element: Element): Palette {
@@ -42,6 +44,7 @@ export function readPalette(element: Element): Palette {
     panel: cssColor(element, "--panel", "#ffffff"),
     border: cssColor(element, "--border", "#dde1ea"),
     accent: cssColor(element, "--accent", "#2760c9"),
+    edge: `color-mix(in srgb, ${cssColor(element, "--muted", "#5f6b7a")} 45%, transparent)`,
   };
 }
 
