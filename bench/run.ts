@@ -15,7 +15,9 @@
  * Then the management pages' reads at scale on PostgreSQL (bench/manage-pages.ts): the concurrency
  * overview and the newest artifact of each key.
  *
- * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle|manage, --write (update the
+ * Then the run page of a flow run with 10,000 task runs in chromium (bench/ui-graph-bench.ts).
+ *
+ * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle|manage|ui-graph, --write (update the
  * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
  * bench/results/result-storage.json.
  */
@@ -30,6 +32,7 @@ import { renderReport, type BenchReport, type DatabaseFigures, type Orchestratio
 import { measureLifecycle, renderLifecycleReport } from "./lifecycle-bench.js";
 import { renderManageReport, type ManageFigures } from "./manage-report.js";
 import { measureResultStorage } from "./result-storage-bench.js";
+import { measureUiGraph, renderUiGraphReport } from "./ui-graph-bench.js";
 import { renderStorageReport } from "./result-storage-report.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -221,6 +224,31 @@ async function runManageScenario(): Promise<void> {
   }
 }
 
+if (only === "ui-graph") {
+  await runUiGraphScenario();
+  process.exit(0);
+}
+
+/** The run page of a flow run with 10,000 task runs in chromium, on PostgreSQL (bench/ui-graph-bench.ts). */
+async function runUiGraphScenario(): Promise<void> {
+  console.error("[bench] the run page of a flow run with 10,000 task runs, in chromium");
+  const dbName = `sluice_bench_ui_${process.pid}`;
+  psql(`create database ${dbName}`);
+  const server = await startServer({ SLUICE_DATABASE_URL: `${PG_BASE}/${dbName}` });
+  try {
+    const measured = await measureUiGraph(server.url, quick ? 2000 : 10_000);
+    const machine = `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`;
+    const figures = { command, date: new Date().toISOString(), machine, database: "PostgreSQL", ...measured };
+    writeFileSync(join(root, "bench/results/ui-graph.json"), JSON.stringify(figures, null, 2) + "\n");
+    const markdown = renderUiGraphReport(figures);
+    process.stdout.write(markdown + "\n");
+    if (args.has("--write")) writeDocBlock("bench:ui-graph", markdown);
+  } finally {
+    await server.stop();
+    psql(`drop database if exists ${dbName} with (force)`);
+  }
+}
+
 async function runLifecycleScenario(): Promise<void> {
   console.error("[bench] the example pipeline in embedded mode: wall time and orchestration share");
   const measured = await measureLifecycle(root, quick ? 3 : 10);
@@ -269,3 +297,4 @@ if (args.has("--write")) writeDocBlock("bench", markdown);
 if (!only) await runStorageScenario();
 if (!only) await runLifecycleScenario();
 if (!only) await runManageScenario();
+if (!only) await runUiGraphScenario();

@@ -197,6 +197,14 @@ export class TaskRunExecution<A extends unknown[], R> {
     }
     const failed = failedState(error, attempt, this.clock);
     record(flowRun, this.id, failed);
+    // The task run's own logs say why it failed, with the stack: the UI's task run page shows them.
+    const taskRun = { id: this.id, name: this.name, attempt, signal: flowRun.signal };
+    const why = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    logForScope(
+      { flowRun, taskRun, logPrints: this.logPrints },
+      40,
+      `Finished in state ${failed.name}: ${why}`,
+    );
     if (options.onFailure)
       await runHooks("onFailure", options.onFailure, this.info(failed, { error }), this.scope);
     return false;

@@ -223,4 +223,21 @@ describe("task", () => {
     );
     expect(logs.find((l) => l.message === "printed 42")!.taskRunId).not.toBeNull();
   });
+
+  it("logs a failed task run's error with its stack under the task run", async () => {
+    const broken = task({ name: "broken" }, async () => {
+      await Promise.resolve();
+      throw new TypeError("row 3 has no id");
+    });
+    const { id } = await inFlow(async () => {
+      await broken().catch(() => undefined);
+      return null;
+    });
+    const [taskRun] = await taskRunsOf(id);
+    const logs = await waitFor(async () => {
+      const page = await ctx.client.filterLogs({ taskRunId: taskRun!.id, levelMin: 40 });
+      return page.items.length > 0 ? page.items : undefined;
+    });
+    expect(logs[0]!.message).toMatch(/^Finished in state Failed: TypeError: row 3 has no id\n\s+at /);
+  });
 });

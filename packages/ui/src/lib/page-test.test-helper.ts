@@ -2,7 +2,7 @@ import { act } from "react";
 import type { UiTestServer } from "./test-server.test-helper.js";
 
 /** Waits until `check` returns a value (pages render asynchronously as answers arrive). */
-export async function until<T>(check: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(check: () => T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
@@ -13,7 +13,7 @@ export async function until<T>(check: () => T | null | undefined | false, timeou
 }
 
 /** Puts the page on the server's origin, as when the server serves the UI (no cross-origin requests). */
-export function openOn(server: UiTestServer, path: string): void {
+export function openOn(server: UiTestServer, path = ""): void {
   (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(server.url + path);
 }
 
@@ -30,6 +30,11 @@ export async function api<T>(server: UiTestServer, method: string, path: string,
 
 /** The same as `api`, under the name some page tests use. */
 export const request = api;
+
+/** POSTs JSON to the test server; throws with the answer unless it is 2xx. */
+export function post<T>(server: UiTestServer, path: string, body: unknown): Promise<T> {
+  return api<T>(server, "POST", path, body);
+}
 
 /** Sets a control's value the way React notices (the native value setter, then the event). */
 export function typeInto(
@@ -77,4 +82,13 @@ export function withText<E extends Element = HTMLElement>(
   text: string,
 ): E | undefined {
   return [...root.querySelectorAll<E>(selector)].find((e) => e.textContent?.includes(text));
+}
+
+/** Chooses an option of a <select> the way a user does. */
+export async function choose(select: HTMLSelectElement, value: string): Promise<void> {
+  await act(async () => {
+    select.value = value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    await Promise.resolve();
+  });
 }

@@ -4,6 +4,8 @@ import { SseParser } from "./sse.js";
 export interface UiServerEvent {
   readonly kind: string;
   readonly flowRunId?: string;
+  /** For logs-written and task-runs-changed: the flow runs concerned. */
+  readonly flowRunIds?: readonly string[];
   readonly stateType?: string;
   readonly workPoolName?: string | null;
   /** On flow-run-state: the run's deployment (null for a run without one). */
@@ -12,6 +14,12 @@ export interface UiServerEvent {
 
 /** The kind of the event the stream delivers after reconnecting: every view reloads its data. */
 export const RESYNC = "resync";
+
+/** Whether the event says something changed in this flow run (its state, task runs or logs). */
+export function concernsFlowRun(event: UiServerEvent, flowRunId: string, kinds: readonly string[]): boolean {
+  if (!kinds.includes(event.kind)) return false;
+  return event.flowRunId === flowRunId || (event.flowRunIds?.includes(flowRunId) ?? false);
+}
 
 export type ServerEventListener = (event: UiServerEvent) => void;
 

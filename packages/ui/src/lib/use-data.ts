@@ -13,12 +13,15 @@ export interface DataState<T> {
 /**
  * Loads data for a view and loads it again when `deps` change, when a live event passes
  * `refreshOn`, and after the stream reconnects (events may have been missed). Refreshes caused by
- * events are coalesced (at most one per 500 ms), so a burst of state changes costs one request.
+ * events are coalesced (at most one per `intervalMs`, default 500 ms), and none starts while a load
+ * is in flight (it follows when that one ends), so a burst of changes costs one request and a slow
+ * answer is never abandoned for a newer one forever.
  */
 export function useData<T>(
   load: () => Promise<T>,
   deps: readonly unknown[],
   refreshOn?: (event: UiServerEvent) => boolean,
+  intervalMs = 500,
 ): DataState<T> {
   const { events } = useServices();
   const onUnauthorized = useUnauthorized();
@@ -32,16 +35,32 @@ export function useData<T>(
   loadRef.current = load;
   const refreshRef = useRef(refreshOn);
   refreshRef.current = refreshOn;
+  /** A load is running; an event-driven refresh waits for it (`refreshPending`). */
+  const inFlight = useRef(false);
+  const refreshPending = useRef(false);
 
   useEffect(() => {
     let current = true;
+    inFlight.current = true;
+    const settle = () => {
+      inFlight.current = false;
+      if (refreshPending.current) {
+        refreshPending.current = false;
+        setVersion((v) => v + 1);
+      }
+    };
     setState((s) => ({ ...s, loading: true }));
     loadRef.current().then(
-      (data) => current && setState({ data, error: undefined, loading: false }),
+      (data) => {
+        if (!current) return;
+        setState({ data, error: undefined, loading: false });
+        settle();
+      },
       (error: unknown) => {
         if (!current) return;
         if (isUnauthorized(error)) onUnauthorized();
         setState((s) => ({ data: s.data, error: errorMessage(error), loading: false }));
+        settle();
       },
     );
     return () => {
@@ -56,14 +75,15 @@ export function useData<T>(
       if (!refreshOn || timer || (event.kind !== RESYNC && !refreshOn(event))) return;
       timer = setTimeout(() => {
         timer = undefined;
-        setVersion((v) => v + 1);
-      }, 500);
+        if (inFlight.current) refreshPending.current = true;
+        else setVersion((v) => v + 1);
+      }, intervalMs);
     });
     return () => {
       unsubscribe();
       clearTimeout(timer);
     };
-  }, [events]);
+  }, [events, intervalMs]);
 
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   return { ...state, reload };

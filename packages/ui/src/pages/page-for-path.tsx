@@ -10,6 +10,7 @@ import { DeploymentDetail } from "./deployments/DeploymentDetail.js";
 import { Deployments } from "./deployments/Deployments.js";
 import { FlowRunDetail } from "./FlowRunDetail.js";
 import { FlowRuns } from "./FlowRuns.js";
+import { TaskRunDetail } from "./TaskRunDetail.js";
 import { Variables } from "./variables/Variables.js";
 import { WorkPoolDetail } from "./work-pools/WorkPoolDetail.js";
 import { WorkPools } from "./work-pools/WorkPools.js";
@@ -34,6 +35,7 @@ const PAGES: readonly PageRoute[] = [
   route("/", () => <Dashboard />),
   route("/runs", () => <FlowRuns />),
   route("/runs/:id", ([id = ""]) => <FlowRunDetail key={id} id={id} />),
+  route("/task-runs/:id", ([id = ""]) => <TaskRunDetail key={id} id={id} />),
   route("/deployments", () => <Deployments />),
   route("/deployments/:id(/run)?", ([id = "", run = ""]) => (
     <DeploymentDetail key={id} id={id} runFormOpen={run !== ""} />

@@ -1,0 +1,166 @@
+import type { FlowRunGraph } from "@sluice/contracts";
+import { useEffect, useMemo, useRef } from "react";
+import { navigate } from "../../lib/router.js";
+import { useCanvasView, type DrawFrame } from "./canvas-view.js";
+import { colorSlot, readPalette, type Palette } from "./state-colors.js";
+import { nodeHref } from "./TaskGraph.js";
+
+type GraphNode = FlowRunGraph["nodes"][number];
+
+const ROW_HEIGHT = 16;
+const AXIS_HEIGHT = 22;
+/** Height of the visible window; taller timelines scroll inside it. */
+const VIEW_HEIGHT = 320;
+const PAD = 8;
+
+/** The rows of the timeline: nodes that started, by start time (ties: graph order). */
+export function timelineRows(nodes: readonly GraphNode[]): {
+  order: number[];
+  starts: Float64Array;
+  ends: Float64Array;
+} {
+  const starts = new Float64Array(nodes.length);
+  const ends = new Float64Array(nodes.length);
+  const order: number[] = [];
+  nodes.forEach((n, i) => {
+    starts[i] = n.startTime ? Date.parse(n.startTime) : NaN;
+    ends[i] = n.endTime ? Date.parse(n.endTime) : NaN;
+    if (!Number.isNaN(starts[i])) order.push(i);
+  });
+  order.sort((a, b) => starts[a]! - starts[b]! || a - b);
+  return { order, starts, ends };
+}
+
+/**
+ * Each started task run as a bar from its start to its end (running ones end at now and grow live),
+ * coloured by state, on a <canvas> that draws only the rows scrolled into view.
+ */
+export function Timeline({ nodes }: { nodes: readonly GraphNode[] }) {
+  const rows = useMemo(() => timelineRows(nodes), [nodes]);
+  const running = useMemo(() => rows.order.some((i) => Number.isNaN(rows.ends[i]!)), [rows]);
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const palette = useRef<Palette | undefined>(undefined);
+  const { canvasRef, requestDraw } = useCanvasView({
+    panZoom: false,
+    draw: (frame) => {
+      const canvas = canvasRef.current!;
+      palette.current ??= readPalette(canvas);
+      drawTimeline(frame, nodes, rows, scroller.current?.scrollTop ?? 0, palette.current);
+      canvas.dataset.drawnRows = String(rows.order.length);
+    },
+    onClick: (_x, y) => {
+      const row = Math.floor((y - AXIS_HEIGHT + (scroller.current?.scrollTop ?? 0)) / ROW_HEIGHT);
+      const node = y >= AXIS_HEIGHT ? rows.order[row] : undefined;
+      if (node !== undefined) navigate(nodeHref(nodes[node]!));
+    },
+  });
+  useEffect(() => {
+    palette.current = undefined;
+    requestDraw();
+    if (!running) return;
+    // Running bars end at "now": one redraw a second keeps them growing.
+    const timer = setInterval(requestDraw, 1000);
+    return () => clearInterval(timer);
+  }, [rows, running, requestDraw]);
+
+  const total = AXIS_HEIGHT + rows.order.length * ROW_HEIGHT + PAD;
+  return (
+    <div className="timeline-scroll" ref={scroller} onScroll={requestDraw} style={{ maxHeight: VIEW_HEIGHT }}>
+      <canvas
+        ref={canvasRef}
+        className="timeline-canvas"
+        data-testid="timeline"
+        role="img"
+        aria-label={`Timeline of ${rows.order.length} started task runs`}
+        style={{ height: Math.min(VIEW_HEIGHT, total) }}
+      />
+      <div style={{ height: Math.max(0, total - VIEW_HEIGHT) }} />
+    </div>
+  );
+}
+
+function drawTimeline(
+  { ctx, width, height }: DrawFrame,
+  nodes: readonly GraphNode[],
+  { order, starts, ends }: ReturnType<typeof timelineRows>,
+  scrollTop: number,
+  palette: Palette,
+): void {
+  if (order.length === 0) {
+    ctx.fillStyle = palette.muted;
+    ctx.font = "12px system-ui, sans-serif";
+    ctx.fillText("No task run has started.", PAD, AXIS_HEIGHT);
+    return;
+  }
+  const now = Date.now();
+  const t0 = starts[order[0]!]!;
+  let t1 = t0 + 1;
+  for (const i of order) t1 = Math.max(t1, Number.isNaN(ends[i]!) ? now : ends[i]!);
+  const span = t1 - t0;
+  const toX = (t: number) => PAD + ((t - t0) / span) * (width - 2 * PAD);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT));
+  const last = Math.min(order.length, first + Math.ceil(height / ROW_HEIGHT) + 1);
+  for (let slot = 0; slot < palette.slots.length; slot += 1) {
+    ctx.beginPath();
+    for (let r = first; r < last; r += 1) {
+      const i = order[r]!;
+      if (colorSlot(nodes[i]!.stateType) !== slot) continue;
+      const left = toX(starts[i]!);
+      const right = toX(Number.isNaN(ends[i]!) ? now : ends[i]!);
+      const top = AXIS_HEIGHT + r * ROW_HEIGHT - scrollTop + 3;
+      ctx.rect(left, top, Math.max(2, right - left), ROW_HEIGHT - 6);
+    }
+    ctx.fillStyle = palette.slots[slot]!;
+    ctx.fill();
+  }
+  ctx.fillStyle = palette.text;
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  for (let r = first; r < last; r += 1) {
+    const i = order[r]!;
+    const right = toX(Number.isNaN(ends[i]!) ? now : ends[i]!);
+    const top = AXIS_HEIGHT + r * ROW_HEIGHT - scrollTop;
+    const name = nodes[i]!.name;
+    // The name right of its bar, or left of it when the bar reaches the right edge.
+    const textX = right + 4 + 120 < width ? right + 4 : Math.max(PAD, toX(starts[i]!) - 124);
+    ctx.fillText(name, textX, top + ROW_HEIGHT / 2, 120);
+  }
+  drawAxis(ctx, width, t0, span, toX, palette);
+}
+
+/** Tick steps, in ms: a step is chosen so ticks sit about 100 px apart. */
+const STEPS = [
+  10, 50, 100, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000,
+];
+
+function drawAxis(
+  ctx: CanvasRenderingContext2D,
+  width: number,
+  t0: number,
+  span: number,
+  toX: (t: number) => number,
+  palette: Palette,
+): void {
+  ctx.fillStyle = palette.panel;
+  ctx.fillRect(0, 0, width, AXIS_HEIGHT);
+  ctx.fillStyle = palette.border;
+  ctx.fillRect(0, AXIS_HEIGHT - 1, width, 1);
+  const wanted = (span * 100) / Math.max(1, width);
+  const step = STEPS.find((s) => s >= wanted) ?? 3_600_000 * Math.ceil(wanted / 3_600_000);
+  ctx.fillStyle = palette.muted;
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  for (let t = 0; t <= span; t += step) {
+    const x = toX(t0 + t);
+    ctx.fillRect(x, AXIS_HEIGHT - 5, 1, 4);
+    ctx.fillText(formatOffset(t), x + 3, AXIS_HEIGHT / 2 - 2);
+  }
+}
+
+function formatOffset(ms: number): string {
+  if (ms < 1000) return `+${ms} ms`;
+  if (ms < 60_000) return `+${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+  if (ms < 3_600_000) return `+${Math.round(ms / 60_000)} min`;
+  return `+${(ms / 3_600_000).toFixed(1)} h`;
+}
