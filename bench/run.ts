@@ -12,7 +12,10 @@
  * Then the example pipeline (bench/lifecycle-bench.ts): whole build-lifecycle runs in embedded mode,
  * their wall time and the share of it spent outside the stage bodies.
  *
- * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle, --write (update the
+ * Then (only with --only=topology) the production topology (bench/topology-bench.ts): two server
+ * replicas sharing events through Redis and two process workers, instant runs through both replicas.
+ *
+ * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle|topology, --write (update the
  * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
  * bench/results/result-storage.json.
  */
@@ -26,6 +29,7 @@ import { measureApi, type ThroughputResult } from "./api-throughput.js";
 import { renderReport, type BenchReport, type DatabaseFigures, type OrchestrationFigures } from "./report.js";
 import { measureLifecycle, renderLifecycleReport } from "./lifecycle-bench.js";
 import { measureResultStorage } from "./result-storage-bench.js";
+import { measureTopology, renderTopologyReport } from "./topology-bench.js";
 import { renderStorageReport } from "./result-storage-report.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -190,6 +194,21 @@ if (only === "storage") {
 if (only === "lifecycle") {
   await runLifecycleScenario();
   process.exit(0);
+}
+if (only === "topology") {
+  await runTopologyScenario();
+  process.exit(0);
+}
+
+async function runTopologyScenario(): Promise<void> {
+  console.error("[bench] the production topology: two replicas, Redis, two process workers");
+  const measured = await measureTopology(`${PG_BASE}/postgres`, quick ? 60 : 300);
+  const machine = `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`;
+  const figures = { command, date: new Date().toISOString(), machine, ...measured };
+  writeFileSync(join(root, "bench/results/topology.json"), JSON.stringify(figures, null, 2) + "\n");
+  const markdown = renderTopologyReport(figures);
+  process.stdout.write(markdown + "\n");
+  if (args.has("--write")) writeDocBlock("bench:topology", markdown);
 }
 
 async function runLifecycleScenario(): Promise<void> {
