@@ -31,7 +31,7 @@ export interface RedisEventBusOptions {
  * process's listeners at once and PUBLISHes the event; a second connection SUBSCRIBEs (a subscribed
  * Redis connection can do nothing else) and delivers what other replicas sent. Both reconnect with
  * backoff and the subscription is renewed on reconnect. Events sent while Redis is away are missed,
- * as with PgNotifyBus: waiting workers fall back on their long-poll timeouts and the UI refetches.
+ * as with PgNotifyBus: waiting workers fall back on their long-poll timeouts.
  */
 export class RedisEventBus implements EventBus {
   private readonly local = new LocalEventBus();
