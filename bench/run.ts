@@ -202,7 +202,7 @@ if (only === "topology") {
 
 async function runTopologyScenario(): Promise<void> {
   console.error("[bench] the production topology: two replicas, Redis, two process workers");
-  const measured = await measureTopology(`${PG_BASE}/postgres`, quick ? 60 : 300);
+  const measured = await measureTopology(`${PG_BASE}/postgres`, quick ? 40 : 150, quick ? 10 : 40);
   const machine = `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`;
   const figures = { command, date: new Date().toISOString(), machine, ...measured };
   writeFileSync(join(root, "bench/results/topology.json"), JSON.stringify(figures, null, 2) + "\n");
