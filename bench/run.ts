@@ -17,7 +17,10 @@
  *
  * Then the run page of a flow run with 10,000 task runs in chromium (bench/ui-graph-bench.ts).
  *
- * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle|manage|ui-graph, --write (update the
+ * Then (only with --only=topology) the production topology (bench/topology-bench.ts): two server
+ * replicas sharing events through Redis and two process workers, instant runs through both replicas.
+ *
+ * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle|manage|ui-graph|topology, --write (update the
  * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
  * bench/results/result-storage.json.
  */
@@ -33,6 +36,7 @@ import { measureLifecycle, renderLifecycleReport } from "./lifecycle-bench.js";
 import { renderManageReport, type ManageFigures } from "./manage-report.js";
 import { measureResultStorage } from "./result-storage-bench.js";
 import { measureUiGraph, renderUiGraphReport } from "./ui-graph-bench.js";
+import { measureTopology, renderTopologyReport } from "./topology-bench.js";
 import { renderStorageReport } from "./result-storage-report.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -247,6 +251,22 @@ async function runUiGraphScenario(): Promise<void> {
     await server.stop();
     psql(`drop database if exists ${dbName} with (force)`);
   }
+}
+
+if (only === "topology") {
+  await runTopologyScenario();
+  process.exit(0);
+}
+
+async function runTopologyScenario(): Promise<void> {
+  console.error("[bench] the production topology: two replicas, Redis, two process workers");
+  const measured = await measureTopology(`${PG_BASE}/postgres`, quick ? 40 : 150, quick ? 10 : 40);
+  const machine = `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`;
+  const figures = { command, date: new Date().toISOString(), machine, ...measured };
+  writeFileSync(join(root, "bench/results/topology.json"), JSON.stringify(figures, null, 2) + "\n");
+  const markdown = renderTopologyReport(figures);
+  process.stdout.write(markdown + "\n");
+  if (args.has("--write")) writeDocBlock("bench:topology", markdown);
 }
 
 async function runLifecycleScenario(): Promise<void> {

@@ -1,4 +1,4 @@
-import { createClient, normaliseBaseUrl } from "@sluice/client";
+import { createClient, normaliseBaseUrl, parseBaseUrls } from "@sluice/client";
 import { CliError } from "./errors.js";
 import { startLocalServer } from "./local-server.js";
 import { startProgress } from "./output.js";
@@ -27,27 +27,43 @@ export interface ConnectOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The API root the CLI talks to: SLUICE_API_URL, else http://127.0.0.1:4200. */
+/**
+ * The API root the CLI talks to: SLUICE_API_URL, else http://127.0.0.1:4200. SLUICE_API_URL may list
+ * several server replicas separated by commas; the client moves to the next when one is down.
+ */
 export function apiUrl(env: NodeJS.ProcessEnv = process.env): string {
   const url = env.SLUICE_API_URL?.trim();
-  if (url && !/^https?:\/\/[^/\s]+/i.test(url)) {
-    throw new CliError(`invalid SLUICE_API_URL "${url}": expected an http(s) URL such as ${DEFAULT_API_URL}`);
+  const bad = url ? url.split(",").find((one) => !/^https?:\/\/[^/\s]+/i.test(one.trim())) : undefined;
+  if (bad !== undefined) {
+    throw new CliError(
+      `invalid SLUICE_API_URL "${url}": expected an http(s) URL such as ${DEFAULT_API_URL}` +
+        ` (or several separated by commas), not "${bad.trim()}"`,
+    );
   }
   return normaliseBaseUrl(url && url !== "" ? url : DEFAULT_API_URL);
 }
 
+/** The first server root of a URL that may list several (for links shown to the user). */
+export function firstUrl(url: string): string {
+  return parseBaseUrls(url)[0] ?? url;
+}
+
 /**
- * True unless the connection to `url` is refused or the host unknown. A server that is slow to answer
- * (a timeout) counts as reachable: the client's own timeouts and retries then apply.
+ * True unless the connection to `url` (or to every URL of a comma-separated list) is refused or the
+ * host unknown. A server that is slow to answer (a timeout) counts as reachable: the client's own
+ * timeouts and retries then apply.
  */
 export async function isServerReachable(url: string, timeoutMs = 3000): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return true;
-  } catch (error) {
-    return (error as Error).name === "TimeoutError";
+  for (const one of parseBaseUrls(url)) {
+    try {
+      const response = await fetch(`${one}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+      await response.body?.cancel();
+      return true;
+    } catch (error) {
+      if ((error as Error).name === "TimeoutError") return true;
+    }
   }
+  return false;
 }
 
 /** The error for a server that does not answer at `url` (`explicit`: the URL came from SLUICE_API_URL). */

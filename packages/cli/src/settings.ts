@@ -28,7 +28,7 @@ export function sluiceHome(env: NodeJS.ProcessEnv = process.env): string {
 export const SETTINGS: readonly SettingDef[] = [
   {
     name: "SLUICE_API_URL",
-    description: "Where the CLI and SDK reach the server",
+    description: "Where the CLI and SDK reach the server (several replicas: comma-separated)",
     fallback: DEFAULT_API_URL,
   },
   {

@@ -107,6 +107,46 @@ describe("createClient", () => {
     expect(attempts).toBe(2);
   });
 
+  it("given several URLs, moves to the next when a connection fails and stays there", async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const down = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise((r) => probe.close(r));
+    const up = await serve((_req, _body, res) => json(res, 200, { status: "ok" }));
+    const sent: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      sent.push(input instanceof Request ? input.url : input.toString());
+      return fetch(input, init);
+    };
+    const client = createClient({ baseUrl: ` ${down}/api/ , ${up}`, fetch: recording, ...fast });
+    expect(client.baseUrl).toBe(`${down},${up}`);
+    expect(await client.call("health")).toEqual({ status: "ok" });
+    expect(await client.call("health")).toEqual({ status: "ok" });
+    expect(sent).toEqual([`${down}/api/health`, `${up}/api/health`, `${up}/api/health`]);
+  });
+
+  it("given several URLs, stays on one that answers with an HTTP error and retries it", async () => {
+    let hits = 0;
+    const busy = await serve((_req, _body, res) => {
+      hits++;
+      if (hits === 1) return json(res, 503, { code: "unavailable", message: "busy" });
+      json(res, 200, { status: "ok" });
+    });
+    const other = await serve((_req, _body, res) =>
+      json(res, 500, { code: "internal_error", message: "no" }),
+    );
+    const client = createClient({ baseUrl: `${busy},${other}`, ...fast });
+    expect(await client.call("health")).toEqual({ status: "ok" });
+    expect(hits).toBe(2);
+  });
+
+  it("given several URLs of which none answers, names the last one tried", async () => {
+    const client = createClient({ baseUrl: "http://127.0.0.1:1,http://127.0.0.1:2", retries: 1, ...fast });
+    await expect(client.call("health")).rejects.toThrow(
+      /cannot reach the Sluice API at http:\/\/127\.0\.0\.1:2 /,
+    );
+  });
+
   it("throws SluiceConnectionError when the server never answers", async () => {
     const client = createClient({ baseUrl: "http://127.0.0.1:1", retries: 1, ...fast });
     await expect(client.call("health")).rejects.toBeInstanceOf(SluiceConnectionError);

@@ -11,6 +11,7 @@ import { SluiceApiError, SluiceConnectionError, SluiceResponseError } from "./er
 import { buildRouteRequest, type AnyRouteInput } from "./route-request.js";
 import {
   backoffDelayMs,
+  isConnectionFailure,
   isRetryableFetchError,
   isRetryableStatus,
   parseRetryAfterMs,
@@ -18,7 +19,11 @@ import {
 
 /** Options of `createClient`. */
 export interface ClientOptions {
-  /** Server root, for example "http://127.0.0.1:4200" (a trailing slash or "/api" is tolerated). */
+  /**
+   * Server root, for example "http://127.0.0.1:4200" (a trailing slash or "/api" is tolerated), or
+   * several replicas' roots separated by commas: requests go to one until a connection to it fails
+   * (refused, reset), then to the next, in turn.
+   */
   baseUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>` (default: none). */
   apiKey?: string | undefined;
@@ -48,22 +53,40 @@ export type CallRoute = <N extends RouteName>(
 
 /** The low-level transport: `call` plus the resolved base URL. */
 export interface Transport {
+  /** The normalised server root, or roots separated by commas (as given, for child processes). */
   readonly baseUrl: string;
   readonly call: CallRoute;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Normalises a base URL: no trailing slash and no trailing "/api" (route paths start with /api). */
+/**
+ * Normalises a base URL: no trailing slash and no trailing "/api" (route paths start with /api). A
+ * comma-separated list is normalised URL by URL.
+ */
 export function normaliseBaseUrl(baseUrl: string): string {
-  let url = baseUrl.trim().replace(/\/+$/, "");
-  if (url.endsWith("/api")) url = url.slice(0, -4);
-  return url;
+  return parseBaseUrls(baseUrl).join(",");
+}
+
+/** The server roots of a base URL that may list several, separated by commas, each normalised. */
+export function parseBaseUrls(baseUrl: string): string[] {
+  return baseUrl
+    .split(",")
+    .map((one) => {
+      let url = one.trim().replace(/\/+$/, "");
+      if (url.endsWith("/api")) url = url.slice(0, -4);
+      return url;
+    })
+    .filter((url) => url !== "");
 }
 
 /** Creates the transport that sends a route's request, retries safely and parses the response. */
 export function createTransport(options: ClientOptions): Transport {
-  const baseUrl = normaliseBaseUrl(options.baseUrl);
+  const urls = parseBaseUrls(options.baseUrl);
+  if (urls.length === 0) throw new Error(`no server URL in baseUrl "${options.baseUrl}"`);
+  const baseUrl = urls.join(",");
+  // The replica requests go to; moves on when a connection to it fails (shared by all calls).
+  let current = 0;
   const retries = options.retries ?? 5;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const baseDelayMs = options.retryBaseDelayMs ?? 100;
@@ -74,8 +97,9 @@ export function createTransport(options: ClientOptions): Transport {
   const bodyHeaders = { ...headers, "content-type": "application/json" };
 
   async function send(route: RouteDef, input: AnyRouteInput | undefined): Promise<unknown> {
-    const request = buildRouteRequest(baseUrl, route, input);
     for (let attempt = 0; ; attempt++) {
+      const target = current;
+      const request = buildRouteRequest(urls[target]!, route, input);
       let response: Response;
       try {
         response = await doFetch(request.url, {
@@ -85,12 +109,15 @@ export function createTransport(options: ClientOptions): Transport {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
+        // This replica is down: this retry, and later calls, go to the next one (unless another
+        // call moved on already). A timeout is no sign of that: the replica may just be busy.
+        if (isConnectionFailure(error) && current === target) current = (target + 1) % urls.length;
         if (attempt < retries && isRetryableFetchError(error)) {
           await sleep(backoffDelayMs(attempt + 1, baseDelayMs, maxDelayMs));
           continue;
         }
         throw new SluiceConnectionError(
-          `${route.operationId}: cannot reach the Sluice API at ${baseUrl} (${describe(error)})`,
+          `${route.operationId}: cannot reach the Sluice API at ${urls[target]} (${describe(error)})`,
           route.operationId,
           { cause: error },
         );

@@ -16,6 +16,7 @@ export { createClient, type SluiceClient } from "./sluice-client.js";
 export {
   createTransport,
   normaliseBaseUrl,
+  parseBaseUrls,
   type CallArgs,
   type CallRoute,
   type ClientOptions,

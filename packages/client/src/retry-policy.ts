@@ -38,6 +38,14 @@ export function isRetryableFetchError(error: unknown): boolean {
 }
 
 /**
+ * True when a fetch failure means the server is not there (refused, reset, unknown host), so a
+ * client given several replicas moves to the next; a timeout is not one (the server may be busy).
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name !== "TimeoutError" && isRetryableFetchError(error);
+}
+
+/**
  * Delay before retry number `attempt` (1-based): exponential from `baseMs`, capped at `maxMs`,
  * with "equal jitter" (half fixed, half random) so clients that failed together spread out.
  */

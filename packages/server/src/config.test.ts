@@ -8,6 +8,7 @@ describe("loadServerConfig", () => {
     expect(loadServerConfig({})).toEqual({
       home: join(homedir(), ".sluice"),
       databaseUrl: undefined,
+      redisUrl: undefined,
       pgliteDataDir: join(homedir(), ".sluice", "db"),
       host: "127.0.0.1",
       port: 4200,
@@ -37,6 +38,28 @@ describe("loadServerConfig", () => {
       migrateOnStart: false,
       logLevel: "debug",
     });
+  });
+
+  it("reads SLUICE_REDIS_URL and rejects a malformed one without showing its password", () => {
+    expect(loadServerConfig({ SLUICE_REDIS_URL: "redis://:pw@cache:6379/0" }).redisUrl).toBe(
+      "redis://:pw@cache:6379/0",
+    );
+    expect(loadServerConfig({ SLUICE_REDIS_URL: "rediss://cache.example" }).redisUrl).toBe(
+      "rediss://cache.example",
+    );
+    for (const bad of ["cache:6379", "http://cache:6379", "redis://user:s3cret@"]) {
+      const error = (() => {
+        try {
+          loadServerConfig({ SLUICE_REDIS_URL: bad });
+        } catch (thrown) {
+          return thrown as ConfigError;
+        }
+        throw new Error(`${bad} was accepted`);
+      })();
+      expect(error.variables).toEqual(["SLUICE_REDIS_URL"]);
+      expect(error.message).toMatch(/SLUICE_REDIS_URL=.*: expected a redis:\/\/ or rediss:\/\/ URL/);
+      expect(error.message).not.toContain("s3cret");
+    }
   });
 
   it("reads SLUICE_API_KEY and never repeats a bad one in the error", () => {

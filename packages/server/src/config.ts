@@ -25,6 +25,11 @@ export const ServerConfigSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
     .optional(),
+  /** Redis URL; set, server events reach every replica through Redis (default unset). */
+  SLUICE_REDIS_URL: z
+    .string()
+    .refine(isRedisUrl, "expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379")
+    .optional(),
   /** Interface to listen on (default 127.0.0.1). */
   SLUICE_SERVER_HOST: z.string().min(1).default("127.0.0.1"),
   /** Port to listen on (default 4200; 0 picks a free port). */
@@ -59,12 +64,17 @@ const SECRET_VARIABLES = new Set([
   "SLUICE_API_KEY",
 ]);
 
+/** Settings that are URLs whose password is masked in error messages. */
+const URL_VARIABLES = new Set(["SLUICE_DATABASE_URL", "SLUICE_REDIS_URL"]);
+
 /** Effective server configuration. */
 export interface ServerConfig {
   /** Data directory. */
   readonly home: string;
   /** PostgreSQL URL, or undefined for PGlite. */
   readonly databaseUrl: string | undefined;
+  /** Redis URL (SLUICE_REDIS_URL) that carries server events between replicas, or undefined. */
+  readonly redisUrl: string | undefined;
   /** PGlite data directory (`${home}/db`), or "memory" for an in-memory database. */
   readonly pgliteDataDir: string;
   readonly host: string;
@@ -100,7 +110,10 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? "environment");
       // A secret's value is never repeated back, not even a wrong one.
-      const shown = SECRET_VARIABLES.has(variable) ? "(hidden)" : JSON.stringify(present[variable] ?? "");
+      const value = present[variable] ?? "";
+      const shown = SECRET_VARIABLES.has(variable)
+        ? "(hidden)"
+        : JSON.stringify(URL_VARIABLES.has(variable) ? maskPassword(value) : value);
       return { variable, text: `${variable}=${shown}: ${issue.message}` };
     });
     throw new ConfigError(
@@ -113,6 +126,7 @@ export function loadServerConfig(env: Record<string, string | undefined> = proce
   return {
     home,
     databaseUrl: values.SLUICE_DATABASE_URL,
+    redisUrl: values.SLUICE_REDIS_URL,
     pgliteDataDir: join(home, "db"),
     host: values.SLUICE_SERVER_HOST,
     port: values.SLUICE_SERVER_PORT,
@@ -138,6 +152,21 @@ function readKey<T>(variable: string, text: string | undefined, parse: (text: st
     if (!(error instanceof InvalidEncryptionKeyError)) throw error;
     throw new ConfigError(`invalid server configuration: ${variable}: ${error.message}`, [variable]);
   }
+}
+
+/** True for a URL Redis clients accept: redis:// or rediss://, with a host. */
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** The URL with its password replaced by "***" (a malformed URL: everything after "://" up to "@"). */
+export function maskPassword(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 
 function expandHome(path: string): string {

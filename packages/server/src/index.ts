@@ -68,3 +68,4 @@ export {
   type TestServerOptions,
 } from "./testing/start-test-server.js";
 export { createTestClock, type TestClock } from "./testing/test-clock.js";
+export { startRedisProcess, type RedisProcess } from "./testing/redis-process.js";

@@ -11,6 +11,7 @@ import {
   ConfigError,
   loadServerConfig,
   loadServiceConfig,
+  maskPassword,
   type ServerConfig,
   type ServerLogLevel,
 } from "./config.js";
@@ -18,6 +19,7 @@ import { openDatabase, type Database, type DatabaseKind } from "./db/database.js
 import { migrateDatabase } from "./db/migrate.js";
 import { LocalEventBus, type EventBus } from "./events/event-bus.js";
 import { PgNotifyBus } from "./events/pg-notify-bus.js";
+import { RedisEventBus } from "./events/redis-bus.js";
 import { createLogger, type Logger } from "./logger.js";
 import { backgroundServices, startServices, type BackgroundService } from "./services/index.js";
 
@@ -29,6 +31,10 @@ export interface StartServerOptions {
   port?: number;
   /** PostgreSQL URL (default SLUICE_DATABASE_URL; unset: PGlite). */
   databaseUrl?: string | undefined;
+  /** Redis URL that carries server events between replicas (default SLUICE_REDIS_URL; unset: none). */
+  redisUrl?: string | undefined;
+  /** The Redis channel of those events (default "sluice:events"); tests give each run its own. */
+  redisChannel?: string | undefined;
   /** Data directory (default SLUICE_HOME or ~/.sluice). */
   home?: string;
   /** PGlite data directory or "memory" (default `${home}/db`). */
@@ -101,7 +107,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     }
     const clock = options.clock ?? systemClock;
     await prepareBlocks({ db: database, clock, keyring, logger });
-    const events = await createEventBus(database, config.databaseUrl, logger);
+    const events = await createEventBus(database, config, options.redisChannel, logger);
     const closing = new AbortController();
     const deps = {
       db: database,
@@ -151,6 +157,7 @@ function resolveConfig(options: StartServerOptions): ServerConfig {
   return {
     home,
     databaseUrl: options.databaseUrl ?? env.databaseUrl,
+    redisUrl: options.redisUrl ?? env.redisUrl,
     pgliteDataDir: options.pgliteDataDir ?? (options.home ? join(home, "db") : env.pgliteDataDir),
     host: options.host ?? env.host,
     port: options.port ?? env.port,
@@ -187,13 +194,24 @@ function keyStorage(config: ServerConfig, options: StartServerOptions): KeyStora
   return config.pgliteDataDir === "memory" ? "pglite-memory" : "pglite-file";
 }
 
-/** PostgreSQL carries events between server processes (LISTEN/NOTIFY); PGlite has one process. */
+/**
+ * Where server events travel between server processes: Redis when a URL is configured (any number of
+ * replicas), else PostgreSQL LISTEN/NOTIFY, else (PGlite: one process) nowhere but this process.
+ */
 async function createEventBus(
   database: Database,
-  url: string | undefined,
+  config: ServerConfig,
+  redisChannel: string | undefined,
   logger: Logger,
 ): Promise<EventBus> {
+  if (config.redisUrl !== undefined) {
+    const bus = new RedisEventBus({ url: config.redisUrl, channel: redisChannel, logger });
+    await bus.start();
+    logger.info("server events travel through Redis", { redis: maskPassword(config.redisUrl) });
+    return bus;
+  }
   if (database.kind !== "postgres") return new LocalEventBus();
+  const url = config.databaseUrl;
   if (url === undefined) {
     logger.info("server events stay in this process: the PostgreSQL database was given without its URL");
     return new LocalEventBus();

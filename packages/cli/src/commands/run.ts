@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { flowRunPageUrl, type State } from "@sluice/contracts";
 import type { Flow } from "@sluice/sdk";
-import { apiUrl, isServerReachable, unreachable } from "../connection.js";
+import { apiUrl, firstUrl, isServerReachable, unreachable } from "../connection.js";
 import { CliError, EXIT_FAILURE, EXIT_OK, describeError, isApiError, issuesOf } from "../errors.js";
 import { loadFlow, parseFlowTarget } from "../flow-file.js";
 import { formatState, printJson, printLine, shouldColor } from "../output.js";
@@ -60,10 +60,10 @@ export function flowDisplayName(flowObj: unknown, exportName: string): string {
 /** Where to see a run, as lines to print. */
 export function whereToLook(flowRunId: string, url: string | undefined): string[] {
   const lines = [`  sluice flow-run inspect ${flowRunId}`, `  sluice flow-run logs ${flowRunId}`];
-  if (url !== undefined) lines.push(`  UI:  ${flowRunPageUrl(url, flowRunId)}`);
+  if (url !== undefined) lines.push(`  UI:  ${flowRunPageUrl(firstUrl(url), flowRunId)}`);
   else {
     lines.push(
-      `  (recorded in ${sluiceHome()}; \`sluice server start\` serves it at ${flowRunPageUrl(apiUrl(), flowRunId)})`,
+      `  (recorded in ${sluiceHome()}; \`sluice server start\` serves it at ${flowRunPageUrl(firstUrl(apiUrl()), flowRunId)})`,
     );
   }
   return lines;

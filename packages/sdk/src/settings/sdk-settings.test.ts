@@ -25,6 +25,15 @@ describe("SDK settings", () => {
     expect(getSdkSettings()).toMatchObject({ logLevel: 10, taskConcurrency: 8, home: "/tmp/x" });
   });
 
+  it("accepts several server replicas in SLUICE_API_URL, separated by commas", () => {
+    process.env.SLUICE_API_URL = "http://a:4200,http://b:4200";
+    resetSdkSettings();
+    expect(getSdkSettings().apiUrl).toBe("http://a:4200,http://b:4200");
+    process.env.SLUICE_API_URL = "http://a:4200,b";
+    resetSdkSettings();
+    expect(() => getSdkSettings()).toThrow(/SLUICE_API_URL/);
+  });
+
   it("reads the server's spellings of SLUICE_LOG_LEVEL, which flows launched by a worker inherit", () => {
     process.env.SLUICE_LOG_LEVEL = "warn";
     resetSdkSettings();

@@ -16,8 +16,17 @@ const LogLevel = z
 
 /** The SDK's environment variables, parsed once. */
 const SdkEnv = z.object({
-  /** Where to record runs (default: a local server on :4200 if it answers, else an ephemeral one). */
-  SLUICE_API_URL: z.string().url().optional(),
+  /**
+   * Where to record runs (default: a local server on :4200 if it answers, else an ephemeral one);
+   * several replicas' URLs may be given separated by commas.
+   */
+  SLUICE_API_URL: z
+    .string()
+    .refine(
+      (text) => text.split(",").every((one) => z.string().url().safeParse(one.trim()).success),
+      "expected a URL, or several server replicas' URLs separated by commas",
+    )
+    .optional(),
   /** Sent as a bearer token (default: none). */
   SLUICE_API_KEY: z.string().optional(),
   /** Data directory (default ~/.sluice). */

@@ -25,8 +25,8 @@ export interface RunningServices {
   stop(): Promise<void>;
 }
 
-/** A stable 32-bit key for a service's advisory lock. */
-function lockKey(name: string): number {
+/** A stable 32-bit key for a service's advisory lock (exported for the test that holds one). */
+export function serviceLockKey(name: string): number {
   let hash = 0x5e1ce;
   for (const char of `sluice-service:${name}`) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
   return hash;
@@ -47,7 +47,7 @@ export function startServices(deps: ServiceDeps, services: readonly BackgroundSe
           ? ((await service.run(deps)) ?? {})
           : await deps.db.db.transaction().execute(async (trx) => {
               const { rows } = await sql<{ locked: boolean }>`
-                select pg_try_advisory_xact_lock(${lockKey(service.name)}) as locked`.execute(trx);
+                select pg_try_advisory_xact_lock(${serviceLockKey(service.name)}) as locked`.execute(trx);
               if (!rows[0]?.locked) return undefined;
               return (await service.run(deps)) ?? {};
             });
