@@ -10,16 +10,24 @@ export interface DataState<T> {
   readonly reload: () => void;
 }
 
+/** How often, at most, live events reload a view's data, in ms (default 500). */
+export interface DataOptions {
+  readonly refreshDelayMs?: number;
+}
+
 /**
  * Loads data for a view and loads it again when `deps` change, when a live event passes
  * `refreshOn`, and after the stream reconnects (events may have been missed). Refreshes caused by
- * events are coalesced (at most one per 500 ms), so a burst of state changes costs one request.
+ * events are coalesced (at most one per `refreshDelayMs`, default 500 ms), so a burst of state
+ * changes costs one request.
  */
 export function useData<T>(
   load: () => Promise<T>,
   deps: readonly unknown[],
   refreshOn?: (event: UiServerEvent) => boolean,
+  options: DataOptions = {},
 ): DataState<T> {
+  const refreshDelayMs = options.refreshDelayMs ?? 500;
   const { events } = useServices();
   const onUnauthorized = useUnauthorized();
   const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({
@@ -57,13 +65,13 @@ export function useData<T>(
       timer = setTimeout(() => {
         timer = undefined;
         setVersion((v) => v + 1);
-      }, 500);
+      }, refreshDelayMs);
     });
     return () => {
       unsubscribe();
       clearTimeout(timer);
     };
-  }, [events]);
+  }, [events, refreshDelayMs]);
 
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   return { ...state, reload };
