@@ -12,7 +12,10 @@
  * Then the example pipeline (bench/lifecycle-bench.ts): whole build-lifecycle runs in embedded mode,
  * their wall time and the share of it spent outside the stage bodies.
  *
- * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle, --write (update the
+ * With --only=ui-scale: the dashboard and the runs page on 1,000,000 flow runs and 10,000,000 task runs
+ * (bench/ui-scale/ui-scale-bench.ts; --scale=small for 10,000 and 100,000, --seed-only to seed and keep).
+ *
+ * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle|ui-scale, --write (update the
  * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
  * bench/results/result-storage.json.
  */
@@ -27,6 +30,8 @@ import { renderReport, type BenchReport, type DatabaseFigures, type Orchestratio
 import { measureLifecycle, renderLifecycleReport } from "./lifecycle-bench.js";
 import { measureResultStorage } from "./result-storage-bench.js";
 import { renderStorageReport } from "./result-storage-report.js";
+import { renderUiScaleReport } from "./ui-scale/ui-scale-report.js";
+import { measureUiScale } from "./ui-scale/ui-scale-bench.js";
 
 const root = resolve(import.meta.dirname, "..");
 const args = new Set(process.argv.slice(2));
@@ -189,6 +194,22 @@ if (only === "storage") {
 }
 if (only === "lifecycle") {
   await runLifecycleScenario();
+  process.exit(0);
+}
+if (only === "ui-scale") {
+  const scale = [...args].find((a) => a.startsWith("--scale="))?.slice("--scale=".length) ?? "full";
+  const figures = await measureUiScale(root, {
+    scale,
+    command,
+    pgBase: PG_BASE,
+    seedOnly: args.has("--seed-only"),
+  });
+  if (figures) {
+    writeFileSync(join(root, "bench/results/ui-scale.json"), JSON.stringify(figures, null, 2) + "\n");
+    const markdown = renderUiScaleReport(figures);
+    process.stdout.write(markdown + "\n");
+    if (args.has("--write")) writeDocBlock("bench:ui-scale", markdown);
+  }
   process.exit(0);
 }
 
