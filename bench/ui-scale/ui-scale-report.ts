@@ -14,13 +14,13 @@ export function renderUiScaleReport(f: UiScaleFigures): string {
         ? " (seeded earlier)."
         : ` (seeded, indexed and vacuumed in ${Math.round(f.seedSeconds)} s).`),
     "",
-    `API calls, ${f.api[0]?.calls ?? 0} calls each after 3 warm-ups, one at a time (target: p95 at most ${API_TARGET_MS} ms):`,
+    `API calls, one at a time after 3 warm-ups, 50 calls each (a call taking seconds: about 20 s of calls, at least 5); target: p95 at most ${API_TARGET_MS} ms:`,
     "",
-    "| page | call | p50 ms | p95 ms | max ms | items |",
-    "| ---- | ---- | -----: | -----: | -----: | ----: |",
+    "| page | call | calls | p50 ms | p95 ms | max ms | items |",
+    "| ---- | ---- | ----: | -----: | -----: | -----: | ----: |",
     ...f.api.map(
       (a) =>
-        `| ${a.page} | ${a.call} | ${a.p50Ms} | ${mark(a.p95Ms, API_TARGET_MS)} | ${a.maxMs} | ${a.items} |`,
+        `| ${a.page} | ${a.call} | ${a.calls} | ${a.p50Ms} | ${mark(a.p95Ms, API_TARGET_MS)} | ${a.maxMs} | ${a.items} |`,
     ),
     "",
     `Cold page loads in chromium, time to interactive (navigation start to data rendered and no long task pending; target ${TTI_TARGET_MS} ms):`,
