@@ -20,7 +20,11 @@
  * Then (only with --only=topology) the production topology (bench/topology-bench.ts): two server
  * replicas sharing events through Redis and two process workers, instant runs through both replicas.
  *
- * Options: --quick (smaller counts), --skip-peers, --only=postgres|pglite|storage|lifecycle|manage|ui-graph|topology, --write (update the
+ * With --only=ui-scale: the dashboard and the runs page on 1,000,000 flow runs and 10,000,000 task runs
+ * (bench/ui-scale/ui-scale-bench.ts; --scale=small for 10,000 and 100,000, --seed-only to seed and keep).
+ *
+ * Options: --quick (smaller counts), --skip-peers,
+ * --only=postgres|pglite|storage|lifecycle|manage|ui-graph|topology|ui-scale, --write (update the
  * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
  * bench/results/result-storage.json.
  */
@@ -38,6 +42,8 @@ import { measureResultStorage } from "./result-storage-bench.js";
 import { measureUiGraph, renderUiGraphReport } from "./ui-graph-bench.js";
 import { measureTopology, renderTopologyReport } from "./topology-bench.js";
 import { renderStorageReport } from "./result-storage-report.js";
+import { renderUiScaleReport } from "./ui-scale/ui-scale-report.js";
+import { measureUiScale } from "./ui-scale/ui-scale-bench.js";
 
 const root = resolve(import.meta.dirname, "..");
 const args = new Set(process.argv.slice(2));
@@ -267,6 +273,23 @@ async function runTopologyScenario(): Promise<void> {
   const markdown = renderTopologyReport(figures);
   process.stdout.write(markdown + "\n");
   if (args.has("--write")) writeDocBlock("bench:topology", markdown);
+}
+
+if (only === "ui-scale") {
+  const scale = [...args].find((a) => a.startsWith("--scale="))?.slice("--scale=".length) ?? "full";
+  const figures = await measureUiScale(root, {
+    scale,
+    command,
+    pgBase: PG_BASE,
+    seedOnly: args.has("--seed-only"),
+  });
+  if (figures) {
+    writeFileSync(join(root, "bench/results/ui-scale.json"), JSON.stringify(figures, null, 2) + "\n");
+    const markdown = renderUiScaleReport(figures);
+    process.stdout.write(markdown + "\n");
+    if (args.has("--write")) writeDocBlock("bench:ui-scale", markdown);
+  }
+  process.exit(0);
 }
 
 async function runLifecycleScenario(): Promise<void> {

@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { startTestServer, type TestServer } from "@sluice/server";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +16,10 @@ const available = existsSync(CHROMIUM);
 if (!available && !required) {
   console.warn(`skipping the browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 }
+
+/** Screenshots are written to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (kept current by hand). */
+const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const writeScreenshots = process.env.UPDATE_SCREENSHOTS === "1";
 
 async function post<T>(server: TestServer, path: string, body: unknown): Promise<T> {
   const res = await fetch(server.url + path, {
@@ -76,5 +82,88 @@ describe.skipIf(!available && !required)("the web UI in chromium", () => {
     await expect.poll(() => page.getByTestId("run-row").textContent()).toContain("seen-in-chromium");
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("shows the dashboard's activity, counts and pool health, and the runs list filtered from it", async () => {
+    // A day of runs of this test's own flow, in every common state, one or two an hour.
+    const flowName = `browser-dash-${Date.now()}`;
+    const hour = 3_600_000;
+    const outcomes = ["COMPLETED", "COMPLETED", "COMPLETED", "FAILED", "COMPLETED", "CRASHED", "CANCELLED"];
+    for (let i = 0; i < 30; i += 1) {
+      const scheduledTime = new Date(Date.now() - (i % 23) * hour - 60_000).toISOString();
+      const run = await post<{ id: string }>(server, "/api/flow-runs", {
+        flowName,
+        name: `dash-run-${i}`,
+        tags: i % 2 === 0 ? ["prod"] : ["dev"],
+        state: { type: "SCHEDULED", details: { scheduledTime } },
+      });
+      await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "RUNNING" } });
+      const type = i === 0 ? "RUNNING" : (outcomes[i % outcomes.length] ?? "COMPLETED");
+      if (type !== "RUNNING") await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type } });
+      const taskRuns = [0, 1, 2].map((k) => ({
+        id: randomUUID(),
+        flowRunId: run.id,
+        taskKey: `task-${k}`,
+        name: `task-${k}`,
+        dynamicKey: "0",
+      }));
+      await post(server, "/api/task-runs/batch", {
+        taskRuns,
+        states: taskRuns.map((t, k) => ({
+          taskRunId: t.id,
+          state: {
+            id: randomUUID(),
+            type: k === 2 && type === "FAILED" ? "FAILED" : "COMPLETED",
+            name: k === 2 && type === "FAILED" ? "Failed" : "Completed",
+            timestamp: new Date().toISOString(),
+            message: null,
+            details: {},
+            result: null,
+          },
+        })),
+      });
+    }
+    const pool = `aaa-browser-${Date.now()}`;
+    await post(server, "/api/work-pools", { name: pool, type: "process" });
+    await post(server, `/api/work-pools/${pool}/workers/heartbeat`, { name: "worker-1" });
+
+    for (const colorScheme of ["light", "dark"] as const) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme });
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+      await page.goto(`${server.url}/`);
+      await page.waitForSelector('[data-ready="true"]');
+      expect(await page.getByTestId("activity-bar").count()).toBe(24);
+      expect(await page.locator("[data-testid=activity-bar] [data-state=FAILED]").count()).toBeGreaterThan(0);
+      const failed = Number(
+        (await page.locator("[data-testid=count-FAILED] .count").textContent())?.replace(/\D/g, ""),
+      );
+      expect(failed).toBeGreaterThanOrEqual(4);
+      const poolRow = page.getByTestId("work-pool-row").filter({ hasText: pool });
+      await expect.poll(() => poolRow.getByTestId("workers-online").textContent()).toContain("1 of 1");
+      expect(errors).toEqual([]);
+      if (writeScreenshots) {
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        const file = colorScheme === "light" ? "dashboard.png" : "dashboard-dark.png";
+        await page.screenshot({ path: SCREENSHOTS + file, fullPage: true });
+      }
+      if (colorScheme === "light") {
+        // The FAILED count opens the runs list filtered to failed runs of the window.
+        await page.locator("a[data-testid=count-FAILED]").click();
+        await page.waitForSelector('[data-ready="true"]');
+        await expect.poll(() => page.getByTestId("state-filter").inputValue()).toBe("FAILED");
+        await page.getByTestId("flow-filter").fill(flowName);
+        await page.getByRole("button", { name: "Apply" }).click();
+        await expect.poll(() => page.getByTestId("run-row").count()).toBe(4);
+        await page.getByTestId("state-filter").selectOption("");
+        await page.getByTestId("tags-filter").fill("prod");
+        await page.getByRole("button", { name: "Apply" }).click();
+        await expect.poll(() => page.getByTestId("run-row").count()).toBe(15);
+        expect(new URL(page.url()).searchParams.get("tags")).toBe("prod");
+        if (writeScreenshots) await page.screenshot({ path: SCREENSHOTS + "runs.png", fullPage: true });
+      }
+      await page.close();
+    }
   });
 });

@@ -161,6 +161,8 @@ export const FlowRunFilter = PageRequest.extend({
   stateNames: z.array(z.string()).max(20).optional(),
   /** Runs carrying all of these tags. */
   tags: z.array(Tag).max(20).optional(),
+  /** Runs carrying at least one of these tags. */
+  anyTags: z.array(Tag).max(20).optional(),
   /** Subflow runs of this parent task run; null for top-level runs only. */
   parentTaskRunId: z.uuid().nullable().optional(),
   /** Subflow runs called from this flow run. */

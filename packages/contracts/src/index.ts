@@ -21,6 +21,7 @@ export * from "./limits.js";
 export * from "./logs.js";
 export * from "./meta.js";
 export * from "./results.js";
+export * from "./run-activity.js";
 export * from "./schedules.js";
 export * from "./states.js";
 export * from "./task-runs.js";

@@ -149,6 +149,14 @@ export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeat>;
 export const WorkerList = z.object({ items: z.array(Worker) });
 export type WorkerList = z.infer<typeof WorkerList>;
 
+/** Workers of every pool (or of the named pools), by pool name then worker name. */
+export const WorkerFilter = z.strictObject({
+  workPoolNames: z.array(ResourceName).max(100).optional(),
+  /** Most workers answered (default 200). */
+  limit: z.number().int().min(1).max(1000).default(200),
+});
+export type WorkerFilter = z.input<typeof WorkerFilter>;
+
 /**
  * A worker asks for due runs. The server claims at most `limit` runs atomically (never one run for
  * two workers), honouring queue priority and the pool, queue and deployment concurrency limits.

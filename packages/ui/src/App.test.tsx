@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { randomUUID } from "node:crypto";
 import { act } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "./App.js";
@@ -108,24 +109,68 @@ describe("the app against a real server", () => {
     }
   });
 
-  it("shows the dashboard: counts by state type, a failed run, work pools with their status", async () => {
+  it("shows the dashboard: activity by state, flow and task runs by state, late and crashed runs, pool health", async () => {
     // Early in name order: the dashboard lists the first 100 pools of a shared test database.
     const pool = `aaa-ui-dash-${Date.now()}`;
-    await post(server, "/api/work-pools", { name: pool, type: "process", paused: true });
-    const run = await post<{ id: string }>(server, "/api/flow-runs", {
+    await post(server, "/api/work-pools", { name: pool, type: "process" });
+    await post(server, `/api/work-pools/${pool}/workers/heartbeat`, { name: "dash-worker" });
+    const failed = await post<{ id: string }>(server, "/api/flow-runs", {
       flowName: "ui-dash",
       name: "dash-failed",
     });
-    await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "RUNNING" } });
-    await post(server, `/api/flow-runs/${run.id}/set-state`, { state: { type: "FAILED", message: "boom" } });
+    await post(server, `/api/flow-runs/${failed.id}/set-state`, { state: { type: "RUNNING" } });
+    await post(server, `/api/flow-runs/${failed.id}/set-state`, {
+      state: { type: "FAILED", message: "boom" },
+    });
+    const crashed = await post<{ id: string }>(server, "/api/flow-runs", {
+      flowName: "ui-dash",
+      name: "dash-crashed",
+    });
+    await post(server, `/api/flow-runs/${crashed.id}/set-state`, { state: { type: "RUNNING" } });
+    await post(server, `/api/flow-runs/${crashed.id}/set-state`, { state: { type: "CRASHED" } });
+    const taskRunId = randomUUID();
+    await post(server, "/api/task-runs/batch", {
+      taskRuns: [{ id: taskRunId, flowRunId: failed.id, taskKey: "t", name: "t-0", dynamicKey: "0" }],
+      states: [
+        {
+          taskRunId,
+          state: {
+            id: randomUUID(),
+            type: "FAILED",
+            name: "Failed",
+            timestamp: new Date().toISOString(),
+            message: null,
+            details: {},
+            result: null,
+          },
+        },
+      ],
+    });
     window.history.pushState(null, "", "/");
     const { container, unmount } = render(<App baseUrl={server.url} />);
     try {
-      const failed = await until(() => container.querySelector("[data-testid=count-FAILED] .count"));
-      expect(Number(failed.textContent)).toBeGreaterThanOrEqual(1);
+      await until(() => container.querySelector('[data-ready="true"]'));
+      const count = (testId: string) =>
+        Number(container.querySelector(`[data-testid=${testId}] .count`)?.textContent?.replace(/\D/g, ""));
+      expect(count("count-FAILED")).toBeGreaterThanOrEqual(1);
+      expect(count("count-CRASHED")).toBeGreaterThanOrEqual(1);
+      expect(count("task-count-FAILED")).toBeGreaterThanOrEqual(1);
+      // The FAILED count links to the runs list filtered to the window.
+      const link = container.querySelector<HTMLAnchorElement>("a[data-testid=count-FAILED]")!;
+      expect(link.getAttribute("href")).toMatch(/^\/runs\?state=FAILED&from=.+&to=.+/);
+      // The chart's last bucket (now) holds the failed and the crashed run.
+      const bars = container.querySelectorAll("[data-testid=activity-bar]");
+      expect(bars).toHaveLength(24);
+      const last = bars[bars.length - 1]!;
+      expect(
+        Number(last.querySelector("[data-state=FAILED]")?.getAttribute("data-count")),
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        Number(last.querySelector("[data-state=CRASHED]")?.getAttribute("data-count")),
+      ).toBeGreaterThanOrEqual(1);
       await until(() =>
         [...container.querySelectorAll("[data-testid=run-row]")].some((r) =>
-          r.textContent?.includes("dash-failed"),
+          r.textContent?.includes("dash-crashed"),
         )
           ? true
           : undefined,
@@ -135,9 +180,60 @@ describe("the app against a real server", () => {
           r.textContent?.includes(pool),
         ),
       );
-      expect(row.textContent).toContain("PAUSED");
+      expect(row.textContent).toContain("READY");
+      expect(row.querySelector("[data-testid=workers-online]")?.textContent).toContain("1 of 1");
+
+      // Another window: 7 days in 28 buckets.
+      const select = container.querySelector<HTMLSelectElement>("[data-testid=window-select]")!;
+      await act(async () => {
+        select.value = "7d";
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+        await Promise.resolve();
+      });
+      expect(window.location.search).toBe("?window=7d");
+      await until(() =>
+        container.querySelectorAll("[data-testid=activity-bar]").length === 28 ? true : undefined,
+      );
     } finally {
       unmount();
+    }
+  });
+
+  it("lists flow runs filtered by tags (all or any) and expected start time, read from the URL", async () => {
+    const flowName = `ui-filters-${Date.now()}`;
+    const at = (minutes: number) => new Date(Date.UTC(2001, 0, 1, 0, minutes)).toISOString();
+    const create = (name: string, tags: string[], minutes: number) =>
+      post(server, "/api/flow-runs", {
+        flowName,
+        name,
+        tags,
+        state: { type: "SCHEDULED", details: { scheduledTime: at(minutes) } },
+      });
+    await create("only-a", ["a"], 1);
+    await create("a-and-b", ["a", "b"], 2);
+    await create("only-c", ["c"], 3);
+    const names = () =>
+      [...container().querySelectorAll("[data-testid=run-row]")].map((r) => r.children[1]?.textContent);
+    let mounted: ReturnType<typeof render> | undefined;
+    const container = () => mounted!.container;
+    const show = async (search: string, expected: string[]) => {
+      mounted?.unmount();
+      window.history.pushState(null, "", `/runs?flow=${flowName}&${search}`);
+      mounted = render(<App baseUrl={server.url} />);
+      await until(() => container().querySelector('[data-ready="true"]'));
+      await until(() => (JSON.stringify(names()) === JSON.stringify(expected) ? true : undefined));
+    };
+    try {
+      await show("tags=a,b", ["a-and-b"]);
+      await show("tags=b,c&tagMode=any", ["only-c", "a-and-b"]);
+      await show(`from=${at(2)}&to=${at(3)}`, ["only-c", "a-and-b"]);
+      await show(`state=SCHEDULED&to=${at(1)}`, ["only-a"]);
+      expect(container().querySelector<HTMLInputElement>("[data-testid=tags-filter]")?.value).toBe("");
+      expect(container().querySelector<HTMLSelectElement>("[data-testid=state-filter]")?.value).toBe(
+        "SCHEDULED",
+      );
+    } finally {
+      mounted?.unmount();
     }
   });
 

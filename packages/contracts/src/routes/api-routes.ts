@@ -43,6 +43,13 @@ import {
   SetStateRequest,
   SetStateResult,
 } from "../flow-runs.js";
+import {
+  FlowRunCountByStateRequest,
+  FlowRunHistory,
+  FlowRunHistoryRequest,
+  StateCounts,
+  TaskRunCountByStateRequest,
+} from "../run-activity.js";
 import { LogBatch, LogFilter, LogPage } from "../logs.js";
 import { HealthResponse, ReadyResponse, VersionResponse } from "../meta.js";
 import { State } from "../states.js";
@@ -54,6 +61,7 @@ import {
   ClaimResponse,
   WorkerHeartbeat,
   Worker,
+  WorkerFilter,
   WorkerList,
   WorkPool,
   WorkPoolCreate,
@@ -179,6 +187,24 @@ export const routes = {
     body: FlowRunFilter,
     response: CountResponse,
   }),
+  countFlowRunsByState: defineRoute({
+    method: "post",
+    path: "/api/flow-runs/count-by-state",
+    operationId: "countFlowRunsByState",
+    summary: "Count flow runs by state among those expected to start in a window (at most 31 days).",
+    tag: "flow-runs",
+    body: FlowRunCountByStateRequest,
+    response: StateCounts,
+  }),
+  readFlowRunHistory: defineRoute({
+    method: "post",
+    path: "/api/flow-runs/history",
+    operationId: "readFlowRunHistory",
+    summary: "Flow runs per time bucket by state type, over a window (at most 31 days).",
+    tag: "flow-runs",
+    body: FlowRunHistoryRequest,
+    response: FlowRunHistory,
+  }),
   setFlowRunState: defineRoute({
     method: "post",
     path: "/api/flow-runs/{id}/set-state",
@@ -282,6 +308,15 @@ export const routes = {
     tag: "task-runs",
     body: TaskRunFilter,
     response: TaskRunPage,
+  }),
+  countTaskRunsByState: defineRoute({
+    method: "post",
+    path: "/api/task-runs/count-by-state",
+    operationId: "countTaskRunsByState",
+    summary: "Count task runs by state among those created in a window (at most 31 days).",
+    tag: "task-runs",
+    body: TaskRunCountByStateRequest,
+    response: StateCounts,
   }),
 
   createLogs: defineRoute({
@@ -572,6 +607,15 @@ export const routes = {
     params: WorkPoolParams,
     response: WorkerList,
     errors: [404],
+  }),
+  filterWorkers: defineRoute({
+    method: "post",
+    path: "/api/workers/filter",
+    operationId: "filterWorkers",
+    summary: "Workers of every pool (or of the named pools) with their last heartbeat, ONLINE or OFFLINE.",
+    tag: "work-pools",
+    body: WorkerFilter,
+    response: WorkerList,
   }),
   claimFlowRuns: defineRoute({
     method: "post",

@@ -305,6 +305,7 @@ CREATE INDEX flow_runs_start_time_idx ON flow_runs USING btree (start_time, id) 
 CREATE INDEX flow_runs_state_name_idx ON flow_runs USING btree (state_name, expected_start_time, id);
 CREATE INDEX flow_runs_state_type_idx ON flow_runs USING btree (state_type, expected_start_time, id);
 CREATE INDEX flow_runs_tags_idx ON flow_runs USING gin (tags jsonb_path_ops);
+CREATE INDEX flow_runs_window_state_idx ON flow_runs USING btree (expected_start_time, state_type, state_name);
 CREATE INDEX flows_created_at_idx ON flows USING btree (created_at, id);
 CREATE UNIQUE INDEX flows_name_key ON flows USING btree (name);
 CREATE UNIQUE INDEX flows_pkey ON flows USING btree (id);
@@ -321,6 +322,7 @@ CREATE INDEX task_runs_flow_run_id_idx ON task_runs USING btree (flow_run_id, cr
 CREATE UNIQUE INDEX task_runs_pkey ON task_runs USING btree (id);
 CREATE INDEX task_runs_state_type_idx ON task_runs USING btree (state_type, created_at, id);
 CREATE INDEX task_runs_tags_idx ON task_runs USING gin (tags jsonb_path_ops);
+CREATE INDEX task_runs_window_state_idx ON task_runs USING btree (created_at, state_type, state_name);
 CREATE UNIQUE INDEX variables_name_key ON variables USING btree (name);
 CREATE UNIQUE INDEX variables_pkey ON variables USING btree (id);
 CREATE UNIQUE INDEX work_pools_name_key ON work_pools USING btree (name);

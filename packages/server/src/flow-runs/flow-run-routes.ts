@@ -8,6 +8,8 @@ export function mountFlowRunRoutes(app: OpenAPIHono, flowRuns: FlowRunService): 
   registerRoute(app, routes.createFlowRun, ({ body }) => flowRuns.create(body));
   registerRoute(app, routes.filterFlowRuns, ({ body }) => flowRuns.list(body));
   registerRoute(app, routes.countFlowRuns, ({ body }) => flowRuns.count(body));
+  registerRoute(app, routes.countFlowRunsByState, ({ body }) => flowRuns.countByState(body));
+  registerRoute(app, routes.readFlowRunHistory, ({ body }) => flowRuns.readHistory(body));
   registerRoute(app, routes.readFlowRun, ({ params }) => flowRuns.read(params.id));
   registerRoute(app, routes.deleteFlowRun, ({ params }) => flowRuns.delete(params.id));
   registerRoute(app, routes.setFlowRunState, ({ params, body }) => flowRuns.setState(params.id, body));

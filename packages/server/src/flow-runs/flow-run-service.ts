@@ -1,13 +1,17 @@
 import type {
   FlowRun,
+  FlowRunCountByStateRequest,
   FlowRunCreate,
   FlowRunFilter,
   FlowRunRetry,
   FlowRunGraph,
+  FlowRunHistory,
+  FlowRunHistoryRequest,
   FlowRunPage,
   FlowRunUpdate,
   SetStateRequest,
   State,
+  StateCounts,
 } from "@sluice/contracts";
 import type { z } from "zod";
 import type { AppDeps } from "../app-deps.js";
@@ -15,6 +19,7 @@ import { renewLease } from "../concurrency/deployment-leases.js";
 import type { FlowService } from "../flows/flow-service.js";
 import { found, NotFoundError } from "../http/errors.js";
 import { createFlowRun } from "./create-flow-run.js";
+import { countFlowRunsByState, readFlowRunHistory } from "./flow-run-activity-store.js";
 import { buildFlowRunGraph } from "./flow-run-graph.js";
 import * as store from "./flow-run-store.js";
 import { retryFlowRun } from "./retry-flow-run.js";
@@ -69,6 +74,11 @@ export function createFlowRunService(deps: Pick<AppDeps, "db" | "clock" | "event
     },
     list: (filter: ParsedFilter): Promise<FlowRunPage> => store.listFlowRuns(db.db, filter),
     count: async (filter: ParsedFilter) => ({ count: await store.countFlowRuns(db.db, filter) }),
+    countByState: async (request: z.output<typeof FlowRunCountByStateRequest>): Promise<StateCounts> => ({
+      items: await countFlowRunsByState(db.db, request),
+    }),
+    readHistory: (request: z.output<typeof FlowRunHistoryRequest>): Promise<FlowRunHistory> =>
+      readFlowRunHistory(db.db, request),
   };
 }
 

@@ -242,7 +242,14 @@ function applyFilter<O>(
   };
   anyOf("fr.id", filter.ids, "uuid");
   anyOf("fr.flow_id", filter.flowIds, "uuid");
-  anyOf("f.name", filter.flowNames, "text");
+  if (filter.flowNames) {
+    // By flow id, so the planner can walk flow_runs_flow_id_idx instead of joining every run to its flow.
+    const ids = db
+      .selectFrom("flows")
+      .select("id")
+      .where(sql<boolean>`name = any(${filter.flowNames}::text[])`);
+    q = q.where("fr.flow_id", "in", ids);
+  }
   anyOf("fr.state_type", filter.stateTypes, "text");
   anyOf("fr.state_name", filter.stateNames, "text");
   anyOf("fr.deployment_id", filter.deploymentIds, "uuid");
@@ -250,6 +257,11 @@ function applyFilter<O>(
   anyOf("fr.work_queue_name", filter.workQueueNames, "text");
   if (filter.tags && filter.tags.length > 0) {
     q = q.where(sql<boolean>`fr.tags @> ${JSON.stringify(filter.tags)}::jsonb`);
+  }
+  if (filter.anyTags && filter.anyTags.length > 0) {
+    // One containment test per tag, OR-ed: each is answered by the GIN index (jsonb_path_ops has no ?|).
+    const tests = filter.anyTags.map((tag) => sql<boolean>`fr.tags @> ${JSON.stringify([tag])}::jsonb`);
+    q = q.where(sql<boolean>`(${sql.join(tests, sql` or `)})`);
   }
   if (filter.parentTaskRunId === null) q = q.where("fr.parent_task_run_id", "is", null);
   if (filter.parentTaskRunId) q = q.where("fr.parent_task_run_id", "=", filter.parentTaskRunId);

@@ -1,8 +1,10 @@
 import type {
   State,
+  StateCounts,
   TaskRun,
   TaskRunBatch,
   TaskRunBatchResult,
+  TaskRunCountByStateRequest,
   TaskRunFilter,
   TaskRunPage,
 } from "@sluice/contracts";
@@ -18,6 +20,7 @@ import {
   lockFlowRunsForRecording,
   refreshTaskRuns,
 } from "./task-run-batch-store.js";
+import { countTaskRunsByState } from "./task-run-count-store.js";
 import { findFlowRunsOfTaskRuns, findTaskRun, listTaskRunStates, listTaskRuns } from "./task-run-store.js";
 
 type ParsedBatch = z.output<typeof TaskRunBatch>;
@@ -76,6 +79,9 @@ export function createTaskRunService({ db, clock, events }: Pick<AppDeps, "db" |
     },
     list(filter: ParsedFilter): Promise<TaskRunPage> {
       return listTaskRuns(db.db, filter);
+    },
+    async countByState(request: z.output<typeof TaskRunCountByStateRequest>): Promise<StateCounts> {
+      return { items: await countTaskRunsByState(db.db, request) };
     },
   };
 }

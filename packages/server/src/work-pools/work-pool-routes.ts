@@ -23,6 +23,7 @@ export function mountWorkPoolRoutes(app: OpenAPIHono, pools: WorkPoolService, cl
   registerRoute(app, routes.deleteWorkQueue, ({ params }) => pools.deleteQueue(params.pool, params.queue));
   registerRoute(app, routes.workerHeartbeat, ({ params, body }) => pools.heartbeat(params.pool, body));
   registerRoute(app, routes.listWorkers, ({ params }) => pools.listWorkers(params.pool));
+  registerRoute(app, routes.filterWorkers, ({ body }) => pools.filterWorkers(body));
   registerRoute(app, routes.claimFlowRuns, ({ params, body }, c) =>
     claims.claim(params.pool, body, c.req.raw.signal),
   );

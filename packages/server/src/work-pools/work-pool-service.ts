@@ -2,6 +2,7 @@ import {
   defaultBaseJobTemplate,
   type BaseJobTemplate,
   type Worker,
+  type WorkerFilter,
   type WorkerHeartbeat,
   type WorkPool,
   type WorkPoolCreate,
@@ -193,6 +194,11 @@ export function createWorkPoolService(deps: Pick<AppDeps, "db" | "clock" | "even
       const now = clock.now();
       const rows = await store.listWorkers(db.db, pool.id);
       return { items: rows.map((row) => toWorker(row, pool.name, now)) };
+    },
+    async filterWorkers(filter: z.output<typeof WorkerFilter>): Promise<{ items: Worker[] }> {
+      const now = clock.now();
+      const rows = await store.listAllWorkers(db.db, filter);
+      return { items: rows.map((row) => toWorker(row, row.pool_name, now)) };
     },
   };
 }

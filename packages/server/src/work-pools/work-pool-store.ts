@@ -200,3 +200,20 @@ export async function upsertWorker(db: Db, beat: WorkerBeat): Promise<WorkerRow>
 export async function listWorkers(db: Db, poolId: string): Promise<WorkerRow[]> {
   return db.selectFrom("workers").selectAll().where("work_pool_id", "=", poolId).orderBy("name").execute();
 }
+
+/** Workers of every pool (or of the named pools) with their pool's name, by pool name then worker name. */
+export async function listAllWorkers(
+  db: Db,
+  filter: { workPoolNames?: readonly string[] | undefined; limit: number },
+): Promise<(WorkerRow & { pool_name: string })[]> {
+  let q = db
+    .selectFrom("workers as w")
+    .innerJoin("work_pools as p", "p.id", "w.work_pool_id")
+    .selectAll("w")
+    .select("p.name as pool_name")
+    .orderBy("p.name")
+    .orderBy("w.name")
+    .limit(filter.limit);
+  if (filter.workPoolNames) q = q.where(sql<boolean>`p.name = any(${[...filter.workPoolNames]}::text[])`);
+  return q.execute();
+}

@@ -38,7 +38,7 @@ describe("useData", () => {
         () => new Promise<number>((resolve) => loads.push({ resolve })),
         [],
         (e) => e.kind === "task-runs-changed",
-        20,
+        { refreshDelayMs: 20 },
       );
       return <span data-testid="value">{data.data ?? "none"}</span>;
     }

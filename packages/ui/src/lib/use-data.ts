@@ -3,6 +3,11 @@ import { errorMessage, isUnauthorized, useServices } from "./app-context.js";
 import { useUnauthorized } from "./auth-context.js";
 import { RESYNC, type UiServerEvent } from "./server-events.js";
 
+/** How often, at most, live events reload a view's data, in ms (default 500). */
+export interface DataOptions {
+  readonly refreshDelayMs?: number;
+}
+
 export interface DataState<T> {
   readonly data: T | undefined;
   readonly error: string | undefined;
@@ -13,7 +18,7 @@ export interface DataState<T> {
 /**
  * Loads data for a view and loads it again when `deps` change, when a live event passes
  * `refreshOn`, and after the stream reconnects (events may have been missed). Refreshes caused by
- * events are coalesced (at most one per `intervalMs`, default 500 ms), and none starts while a load
+ * events are coalesced (at most one per `refreshDelayMs`, default 500 ms), and none starts while a load
  * is in flight (it follows when that one ends), so a burst of changes costs one request and a slow
  * answer is never abandoned for a newer one forever.
  */
@@ -21,8 +26,9 @@ export function useData<T>(
   load: () => Promise<T>,
   deps: readonly unknown[],
   refreshOn?: (event: UiServerEvent) => boolean,
-  intervalMs = 500,
+  options: DataOptions = {},
 ): DataState<T> {
+  const refreshDelayMs = options.refreshDelayMs ?? 500;
   const { events } = useServices();
   const onUnauthorized = useUnauthorized();
   const [state, setState] = useState<{ data: T | undefined; error: string | undefined; loading: boolean }>({
@@ -77,13 +83,13 @@ export function useData<T>(
         timer = undefined;
         if (inFlight.current) refreshPending.current = true;
         else setVersion((v) => v + 1);
-      }, intervalMs);
+      }, refreshDelayMs);
     });
     return () => {
       unsubscribe();
       clearTimeout(timer);
     };
-  }, [events, intervalMs]);
+  }, [events, refreshDelayMs]);
 
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   return { ...state, reload };

@@ -1,10 +1,12 @@
-import { StateType, type FlowRun } from "@sluice/contracts";
-import { useState, type FormEvent } from "react";
+import type { FlowRun } from "@sluice/contracts";
+import { useState } from "react";
 import { StateBadge } from "../components/StateBadge.js";
 import { useServices } from "../lib/app-context.js";
 import { formatDuration, formatTime } from "../lib/format.js";
-import { Link, navigate, useLocation } from "../lib/router.js";
+import { Link, useLocation } from "../lib/router.js";
 import { useData } from "../lib/use-data.js";
+import { RunFilterForm } from "./flow-runs/RunFilterForm.js";
+import { parseRunFilters, toApiFilter } from "./flow-runs/run-filters.js";
 
 const PAGE_SIZE = 25;
 
@@ -40,82 +42,48 @@ export function RunTable({ runs }: { runs: readonly FlowRun[] }) {
   );
 }
 
-function parseState(value: string | null): StateType | undefined {
-  const parsed = StateType.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-}
-
 /**
- * Flow runs, newest expected start first, filtered by state type and flow name (kept in the URL so
- * a filtered view can be shared). Pages follow the API's keyset cursors: the cursors of the pages
- * already seen are kept so "Previous" goes back without offsets.
+ * Flow runs, newest expected start first, filtered by state, flow, deployment, tags and expected
+ * start time (kept in the URL so a filtered view can be shared). Pages follow the API's keyset
+ * cursors, which stay fast however deep: the cursors of the pages already seen are kept so
+ * "Previous" goes back without offsets. Three requests: the page, and the flows and deployments
+ * the filters offer.
  */
 export function FlowRuns() {
   const { client } = useServices();
-  const query = new URLSearchParams(useLocation().split("?")[1] ?? "");
-  const state = parseState(query.get("state"));
-  const flow = query.get("flow") ?? "";
+  const search = useLocation().split("?")[1] ?? "";
+  const filters = parseRunFilters(search);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [filterKey, setFilterKey] = useState(`${state}|${flow}`);
-  if (filterKey !== `${state}|${flow}`) {
-    setFilterKey(`${state}|${flow}`);
+  const [filterKey, setFilterKey] = useState(search);
+  if (filterKey !== search) {
+    setFilterKey(search);
     setCursors([undefined]);
   }
   const cursor = cursors[cursors.length - 1];
   const page = useData(
-    () =>
-      client.filterFlowRuns({
-        limit: PAGE_SIZE,
-        ...(cursor ? { cursor } : {}),
-        ...(state ? { stateTypes: [state] } : {}),
-        ...(flow ? { flowNames: [flow] } : {}),
-      }),
-    [client, cursor, state, flow],
+    () => client.filterFlowRuns({ limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...toApiFilter(filters) }),
+    [client, cursor, search],
     (event) => event.kind === "flow-run-state",
   );
-  const [flowInput, setFlowInput] = useState(flow);
-  const applyFilters = (nextState: string | undefined, nextFlow: string) => {
-    const params = new URLSearchParams();
-    if (nextState) params.set("state", nextState);
-    if (nextFlow.trim()) params.set("flow", nextFlow.trim());
-    const search = params.toString();
-    navigate(search ? `/runs?${search}` : "/runs");
-  };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    applyFilters(state, flowInput);
-  };
+  const flows = useData(
+    async () => (await client.call("filterFlows", { body: { limit: 200 } })).items,
+    [client],
+  );
+  const deployments = useData(
+    async () => (await client.call("filterDeployments", { body: { limit: 200 } })).items,
+    [client],
+  );
+  const ready = [page, flows, deployments].every((s) => s.data !== undefined || s.error !== undefined);
   const nextCursor = page.data?.nextCursor ?? null;
   return (
-    <div>
+    <div data-ready={ready ? "true" : "false"}>
       <h1>Flow runs</h1>
-      <form className="filters" onSubmit={submit}>
-        <label>
-          State
-          <select
-            value={state ?? ""}
-            onChange={(e) => applyFilters(e.target.value || undefined, flowInput)}
-            data-testid="state-filter"
-          >
-            <option value="">Any</option>
-            {StateType.options.map((type) => (
-              <option key={type} value={type}>
-                {type.toLowerCase()}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Flow
-          <input
-            value={flowInput}
-            onChange={(e) => setFlowInput(e.target.value)}
-            placeholder="exact flow name"
-            data-testid="flow-filter"
-          />
-        </label>
-        <button type="submit">Apply</button>
-      </form>
+      <RunFilterForm
+        key={search}
+        filters={filters}
+        flows={flows.data ?? []}
+        deployments={deployments.data ?? []}
+      />
       {page.error && <p className="error">Could not load flow runs: {page.error}</p>}
       {page.data &&
         (page.data.items.length === 0 ? (

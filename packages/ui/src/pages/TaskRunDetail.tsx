@@ -22,8 +22,8 @@ export function TaskRunDetail({ id }: { id: string }) {
   const flowRunId = useRef<string | undefined>(undefined);
   const mine = (event: UiServerEvent) =>
     flowRunId.current !== undefined && concernsFlowRun(event, flowRunId.current, ["task-runs-changed"]);
-  const taskRun = useData(() => client.readTaskRun(id), [client, id], mine, 1000);
-  const states = useData(() => client.readTaskRunStates(id), [client, id], mine, 1000);
+  const taskRun = useData(() => client.readTaskRun(id), [client, id], mine, { refreshDelayMs: 1000 });
+  const states = useData(() => client.readTaskRunStates(id), [client, id], mine, { refreshDelayMs: 1000 });
   flowRunId.current = taskRun.data?.flowRunId;
   const t = taskRun.data;
   if (taskRun.error && !t) {

@@ -15,7 +15,7 @@ export function ArtifactList(props: {
     () => client.call("filterArtifacts", { body: { ...props.filter, limit: 100, sort: "CREATED_ASC" } }),
     [client, key],
     (e) => concernsFlowRun(e, props.refreshFlowRunId, ["flow-run-state", "task-runs-changed"]),
-    1000,
+    { refreshDelayMs: 1000 },
   );
   if (artifacts.error && !artifacts.data) return <p className="error">{artifacts.error}</p>;
   if (!artifacts.data) return null;

@@ -14,7 +14,7 @@ export function RunGraphSection({ flowRunId }: { flowRunId: string }) {
     () => client.call("readFlowRunGraph", { params: { id: flowRunId } }),
     [client, flowRunId],
     (e) => concernsFlowRun(e, flowRunId, ["task-runs-changed", "flow-run-state"]),
-    1000,
+    { refreshDelayMs: 1000 },
   );
   let body;
   if (graph.error && !graph.data) body = <p className="error">{graph.error}</p>;

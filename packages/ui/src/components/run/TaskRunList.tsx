@@ -20,7 +20,7 @@ export function TaskRunList(props: { flowRunId: string; onShowLogs: (taskRun: Ta
     () => client.filterTaskRuns({ flowRunIds: [props.flowRunId], limit, sort: "CREATED_ASC" }),
     [client, props.flowRunId, limit],
     (e) => concernsFlowRun(e, props.flowRunId, ["task-runs-changed"]),
-    1000,
+    { refreshDelayMs: 1000 },
   );
   if (taskRuns.error && !taskRuns.data) return <p className="error">{taskRuns.error}</p>;
   if (!taskRuns.data) return <p className="muted">Loading…</p>;
