@@ -3,7 +3,7 @@
 # the worker container, where the sluice CLI, the example's code and the MINIO_* settings are.
 #   1. s3-bucket blocks on MinIO, created when missing (existing ones are left as they are):
 #      edm-recipes and edm-publishing (the pipeline's buckets) and sluice-results (result storage,
-#      SLUICE_RESULT_STORAGE), with MINIO_ENDPOINT and the MinIO credentials from .env;
+#      SLUICE_RESULT_STORAGE), with MINIO_ENDPOINT (set by docker-compose.yml) and the MinIO credentials from .env;
 #   2. the variables lifecycle_recipes_storage and lifecycle_publishing_storage, which the
 #      project file reads, pointed at the first two;
 #   3. `sluice deploy` of examples/build-lifecycle/sluice.yaml (build-lifecycle/bpl-libraries).
@@ -11,7 +11,7 @@
 # deployment.
 set -eu
 
-: "${MINIO_ENDPOINT:?is not set: add it to .env (see .env.example)}"
+: "${MINIO_ENDPOINT:?is not set: docker-compose.yml sets it for the worker}"
 : "${MINIO_ROOT_USER:?is not set: add it to .env (see .env.example)}"
 : "${MINIO_ROOT_PASSWORD:?is not set: add it to .env (see .env.example)}"
 project_dir=${LIFECYCLE_PROJECT_DIR:-/app/examples/build-lifecycle}

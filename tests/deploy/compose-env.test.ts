@@ -50,12 +50,22 @@ describe(".env.example", () => {
     expect(exampleKeys.filter((name) => !used.includes(name))).toEqual([]);
   });
 
-  it("lists every SLUICE_* setting the CLI knows (packages/cli/src/settings.ts)", () => {
+  it("lists every SLUICE_* setting the CLI knows (packages/cli/src/settings.ts), or compose fixes it", () => {
     const settings = [...read("packages/cli/src/settings.ts").matchAll(/name: "(SLUICE_\w+)"/g)].map(
-      (m) => m[1],
+      (m) => m[1] ?? "",
     );
     expect(settings.length).toBeGreaterThan(10);
-    expect(settings.filter((name) => !exampleKeys.includes(name ?? ""))).toEqual([]);
+    // Wiring (addresses, directories) is written into docker-compose.yml, never into .env.
+    const fixedInCompose = [...compose.matchAll(/^\s+(SLUICE_\w+): (?!\$\{\1\})/gm)].map((m) => m[1]);
+    expect(fixedInCompose).toEqual(expect.arrayContaining(["SLUICE_DATABASE_URL", "SLUICE_API_URL"]));
+    expect(settings.filter((name) => !exampleKeys.includes(name) && !fixedInCompose.includes(name))).toEqual(
+      [],
+    );
+  });
+
+  it("holds no container address, so host commands reading .env never reach for one", () => {
+    const values = Object.values(parseEnv(example));
+    expect(values.filter((value) => /:\/\/|^(postgres|redis|minio|server)(:|$)/.test(value))).toEqual([]);
   });
 
   it("has every variable in the deployment guide's table", () => {
