@@ -24,7 +24,7 @@
  * (bench/ui-scale/ui-scale-bench.ts; --scale=small for 10,000 and 100,000, --seed-only to seed and keep).
  *
  * Options: --quick (smaller counts), --skip-peers,
- * --only=postgres|pglite|storage|lifecycle|manage|ui-graph|topology|ui-scale, --write (update the
+ * --only=postgres|pglite|storage|lifecycle|manage|ui-graph|topology|ui-scale|page-requests, --write (update the
  * generated blocks of docs/benchmarks.md). Results also go to bench/results/latest.json and
  * bench/results/result-storage.json.
  */
@@ -42,6 +42,7 @@ import { measureResultStorage } from "./result-storage-bench.js";
 import { measureUiGraph, renderUiGraphReport } from "./ui-graph-bench.js";
 import { measureTopology, renderTopologyReport } from "./topology-bench.js";
 import { renderStorageReport } from "./result-storage-report.js";
+import { measurePageRequests, renderPageRequestsReport } from "./page-requests.js";
 import { renderUiScaleReport } from "./ui-scale/ui-scale-report.js";
 import { measureUiScale } from "./ui-scale/ui-scale-bench.js";
 
@@ -232,6 +233,23 @@ async function runManageScenario(): Promise<void> {
   } finally {
     psql(`drop database if exists ${dbName}`);
   }
+}
+
+if (only === "page-requests") {
+  await runPageRequestsScenario();
+  process.exit(0);
+}
+
+/** Requests per page view of every UI page against `sluice start` (bench/page-requests.ts). */
+async function runPageRequestsScenario(): Promise<void> {
+  console.error("[bench] requests per page view of every UI page, in chromium");
+  const measured = await measurePageRequests(root);
+  const machine = `${execFileSync("nproc").toString().trim()} cores, Node ${process.version}`;
+  const figures = { command, date: new Date().toISOString(), machine, ...measured };
+  writeFileSync(join(root, "bench/results/page-requests.json"), JSON.stringify(figures, null, 2) + "\n");
+  const markdown = renderPageRequestsReport(figures);
+  process.stdout.write(markdown + "\n");
+  if (args.has("--write")) writeDocBlock("bench:page-requests", markdown);
 }
 
 if (only === "ui-graph") {

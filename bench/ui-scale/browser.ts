@@ -27,7 +27,7 @@ export interface BrowserFigures {
   readonly requests: { path: string; total: number; api: number }[];
 }
 
-const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM = "/usr/bin/chromium";
 
 /** Installed before any page script: records when [data-ready=true] appears and every long task. */
 const INSTRUMENT = `
@@ -63,7 +63,7 @@ async function loadOnce(browser: Browser, url: string): Promise<{ ttiMs: number;
   }
 }
 
-async function countRequests(browser: Browser, url: string): Promise<{ total: number; api: number }> {
+export async function countRequests(browser: Browser, url: string): Promise<{ total: number; api: number }> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();

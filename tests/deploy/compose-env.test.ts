@@ -56,7 +56,7 @@ describe(".env.example", () => {
     );
     expect(settings.length).toBeGreaterThan(10);
     // Wiring (addresses, directories) is written into docker-compose.yml, never into .env.
-    const fixedInCompose = [...compose.matchAll(/^\s+(SLUICE_\w+): (?!\$\{\1\})/gm)].map((m) => m[1]);
+    const fixedInCompose = [...compose.matchAll(/^\s+(SLUICE_\w+): (?!\$\{\1\})/gm)].map((m) => m[1] ?? "");
     expect(fixedInCompose).toEqual(expect.arrayContaining(["SLUICE_DATABASE_URL", "SLUICE_API_URL"]));
     expect(settings.filter((name) => !exampleKeys.includes(name) && !fixedInCompose.includes(name))).toEqual(
       [],
@@ -64,7 +64,7 @@ describe(".env.example", () => {
   });
 
   it("holds no container address, so host commands reading .env never reach for one", () => {
-    const values = Object.values(parseEnv(example));
+    const values = Object.values(parseEnv(example)).map((value) => value ?? "");
     expect(values.filter((value) => /:\/\/|^(postgres|redis|minio|server)(:|$)/.test(value))).toEqual([]);
   });
 
