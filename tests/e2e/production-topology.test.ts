@@ -26,7 +26,7 @@ describe.skipIf(!adminUrl)(
       waitFor(what, probe, timeoutMs, () => topology.explain());
 
     beforeAll(async () => {
-      topology = await startTopology({ adminUrl: adminUrl!, workerLimit: 8 });
+      topology = await startTopology({ adminUrl: adminUrl!, workerLimit: 8, logLevel: "info" });
     }, 180_000);
     afterAll(() => topology?.close());
 

@@ -142,14 +142,23 @@ describe.skipIf(!available && !required)("run actions in chromium, with a real w
   it("retries a run whose last task failed from that task: it completes without running a and b again", async () => {
     const { id, dir } = await startRun("pipeline", (d) => writeFileSync(join(d, "c-fails"), ""));
     const { page, errors } = await openRunPage(id);
-    await expect.poll(() => shownState(page), { timeout: 30_000 }).toBe("Failed");
+    await expect
+      .poll(() => shownState(page), {
+        timeout: 60_000,
+        message: "the page shows Failed (the worker's output and the server's state follow on failure)",
+      })
+      .toBe("Failed")
+      .catch(async (error: unknown) => {
+        const run = await client.readFlowRun(id);
+        throw new Error(`${String(error)}; server: ${run.stateName}\n${workerOutput.slice(-3000)}`);
+      });
     expect([runsOf(dir, "a"), runsOf(dir, "b"), runsOf(dir, "c")]).toEqual([1, 1, 1]);
 
     rmSync(join(dir, "c-fails")); // the cause is fixed
     const retry = page.getByTestId("action-retry-from-failed");
     await expect.poll(() => retry.isEnabled(), { timeout: 10_000 }).toBe(true);
     await retry.click();
-    await expect.poll(() => shownState(page), { timeout: 30_000 }).toBe("Completed");
+    await expect.poll(() => shownState(page), { timeout: 60_000 }).toBe("Completed");
     expect([runsOf(dir, "a"), runsOf(dir, "b"), runsOf(dir, "c")]).toEqual([1, 1, 2]);
     const run = await client.readFlowRun(id);
     expect(run).toMatchObject({ stateType: "COMPLETED", runCount: 2 });
@@ -161,5 +170,5 @@ describe.skipIf(!available && !required)("run actions in chromium, with a real w
     ]);
     expect(errors).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 180_000);
 });

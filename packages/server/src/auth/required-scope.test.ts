@@ -11,15 +11,20 @@ describe("the scope a request needs", () => {
     expect(readPosts).toEqual(
       [
         "/api/artifacts/filter",
+        "/api/artifacts/keys",
         "/api/blocks/filter",
         "/api/deployments/filter",
         "/api/flow-runs/count",
+        "/api/flow-runs/count-by-state",
         "/api/flow-runs/filter",
+        "/api/flow-runs/history",
         "/api/flows/filter",
         "/api/logs/filter",
+        "/api/task-runs/count-by-state",
         "/api/task-runs/filter",
         "/api/variables/filter",
         "/api/work-pools/filter",
+        "/api/workers/filter",
       ].sort(),
     );
   });

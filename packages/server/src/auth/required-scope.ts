@@ -1,7 +1,10 @@
 import { routes, type ApiKeyScope, type RouteDef } from "@sluice/contracts";
 
-/** POST routes that only read: searches and counts take their filter as a body. */
-const READ_ONLY_POST = /\/(filter|count)$/;
+/**
+ * POST routes that only read: searches, counts, the dashboard's activity and the artifact keys take
+ * their filter as a body. A read-only key must be able to open every page of the UI.
+ */
+const READ_ONLY_POST = /\/(filter|count|count-by-state|history|keys)$/;
 
 /** The scope a contract route needs: admin for API keys, read for reads, write for the rest. */
 export function routeScope(route: Pick<RouteDef, "method" | "path" | "tag">): ApiKeyScope {

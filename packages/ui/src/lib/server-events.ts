@@ -35,8 +35,6 @@ export class ServerEventStream {
   private readonly listeners = new Set<ServerEventListener>();
   private controller: AbortController | undefined;
   private attempt = 0;
-  /** Whether a stream was open before: a later `ready` is a reconnect. */
-  private connectedBefore = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -97,9 +95,10 @@ export class ServerEventStream {
 
   private dispatch(event: string, data: string): void {
     if (event === "ready") {
-      // Events may have been missed while disconnected: views reload on "resync".
-      if (this.connectedBefore) for (const listener of this.listeners) listener({ kind: RESYNC });
-      this.connectedBefore = true;
+      // Events may have been missed before this stream was subscribed (a view's first load can be
+      // answered before the stream connects) or while it was disconnected: the views listening now
+      // reload on "resync". Views that start listening later load after the stream is up.
+      for (const listener of this.listeners) listener({ kind: RESYNC });
       return;
     }
     let parsed: unknown;
