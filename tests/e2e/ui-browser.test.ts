@@ -17,9 +17,9 @@ if (!available && !required) {
   console.warn(`skipping the browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 }
 
-/** Screenshots are written to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (kept current by hand). */
+/** Screenshots are written to docs/screenshots/ when SLUICE_UPDATE_SCREENSHOTS=1 (kept current by hand). */
 const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
-const writeScreenshots = process.env.UPDATE_SCREENSHOTS === "1";
+const writeScreenshots = process.env.SLUICE_UPDATE_SCREENSHOTS === "1";
 
 async function post<T>(server: TestServer, path: string, body: unknown): Promise<T> {
   const res = await fetch(server.url + path, {

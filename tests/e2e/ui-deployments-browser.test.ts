@@ -3,7 +3,7 @@
  * against a real server serving the built UI, `sluice deploy` from a sluice.yaml whose flow has zod
  * parameters, and a real `sluice worker start` process that runs the flow. The run form refuses an
  * invalid value beside its field, then runs a valid one; the run's page follows it to Completed
- * live. Also the blocks pages with a masked secret. SLUICE_WRITE_SCREENSHOTS=1 refreshes
+ * live. Also the blocks pages with a masked secret. SLUICE_UPDATE_SCREENSHOTS=1 refreshes
  * docs/screenshots/deployments.png, deployment.png and blocks.png.
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -9,11 +9,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { startTestServer, type TestServer } from "@sluice/server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, ROOT } from "./support/cli-process.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const required = process.env.SLUICE_REQUIRE_BROWSER === "1" || process.env.CI === "true";
@@ -23,8 +23,6 @@ if (!available && !required) {
 }
 /** The page answers within seconds; the generous bound is for a loaded CI machine. */
 const POLL = { timeout: 20_000 };
-const SCREENSHOTS =
-  process.env.SLUICE_UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs/screenshots") : undefined;
 
 async function send<T>(server: TestServer, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(server.url + path, {
@@ -34,10 +32,6 @@ async function send<T>(server: TestServer, method: string, path: string, body?: 
   });
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
 describe.skipIf(!available && !required)("the management pages in chromium", () => {
@@ -125,14 +119,14 @@ describe.skipIf(!available && !required)("the management pages in chromium", () 
         })
         .toBe("1");
       expect(await row.getByTestId("status").textContent()).toBe("READY");
-      await screenshot(page, "work-pools");
+      await saveScreenshot(page, "work-pools");
       await row.getByRole("link", { name: pool }).click();
       const workerRow = page.getByTestId("worker-row").filter({ hasText: `worker-${suffix}` });
       await expect.poll(() => workerRow.textContent(), POLL).toContain("ONLINE");
       await expect
         .poll(() => workerRow.getByTestId("worker-heartbeat").textContent(), POLL)
         .toMatch(/^\d+ s ago$/);
-      await screenshot(page, "work-pool");
+      await saveScreenshot(page, "work-pool");
 
       // Variables: a bad value is named before sending; a good one is created, then edited.
       await page.getByRole("link", { name: "Variables" }).click();
@@ -157,13 +151,13 @@ describe.skipIf(!available && !required)("the management pages in chromium", () 
         value: { region: "eu-west-1", size: "large" },
         tags: ["warehouse", "prod"],
       });
-      await screenshot(page, "variables");
+      await saveScreenshot(page, "variables");
 
       // Artifacts: the key's page renders the latest version and lists both.
       await page.goto(`${server.url}/artifacts/key/${key}`);
       await expect.poll(() => page.getByTestId("artifact-version").count(), POLL).toBe(2);
       expect(await page.getByTestId("artifact").textContent()).toContain("1350");
-      await screenshot(page, "artifacts");
+      await saveScreenshot(page, "artifacts");
 
       // Concurrency: the deployment's one slot, its holder and its waiter.
       await page.getByRole("link", { name: "Concurrency" }).click();
@@ -177,9 +171,9 @@ describe.skipIf(!available && !required)("the management pages in chromium", () 
       expect(await card.getByTestId("waiters").getByTestId("slot-run").allTextContents()).toEqual([
         expect.stringContaining("waits-for-it"),
       ]);
-      await screenshot(page, "concurrency");
+      await saveScreenshot(page, "concurrency");
       await page.emulateMedia({ colorScheme: "dark" });
-      await screenshot(page, "concurrency-dark");
+      await saveScreenshot(page, "concurrency-dark");
       expect(errors).toEqual([]);
       await page.close();
     },

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { startTestServer, type TestServer } from "@sluice/server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { saveScreenshot } from "./support/screenshots.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -110,6 +111,7 @@ describe.skipIf(!available && !required)("a flow run's page in chromium", () => 
     const graph = await inspectCanvas(page, "task-graph", "--bad");
     expect(graph.drawn).toBeGreaterThan(0);
     expect(graph.at).not.toBeNull();
+    await saveScreenshot(page, "flow-run", { fullPage: true });
     await page.getByTestId("task-graph").click({ position: graph.at! });
 
     await page.waitForURL(/\/task-runs\//);
@@ -122,6 +124,7 @@ describe.skipIf(!available && !required)("a flow run's page in chromium", () => 
         expect.stringContaining("transforming part 2"),
         expect.stringMatching(/Finished in state Failed: Error: row 3 has no id\n\s+at /),
       ]);
+    await saveScreenshot(page, "task-run", { fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,8 +4,8 @@ import type { Page } from "playwright-core";
 import { ROOT } from "./cli-process.js";
 
 /**
- * Saves a screenshot of the page as docs/screenshots/NAME.png when SLUICE_WRITE_SCREENSHOTS=1
- * (`SLUICE_WRITE_SCREENSHOTS=1 npx vitest run tests/e2e/...` refreshes them); otherwise does
+ * Saves a screenshot of the page as docs/screenshots/NAME.png when SLUICE_UPDATE_SCREENSHOTS=1
+ * (`SLUICE_UPDATE_SCREENSHOTS=1 npx vitest run tests/e2e/...` refreshes them); otherwise does
  * nothing, so test runs leave the committed images alone. `fullPage` (default false) takes the
  * whole page rather than the 1366x768 viewport.
  */
@@ -14,7 +14,7 @@ export async function saveScreenshot(
   name: string,
   options: { fullPage?: boolean } = {},
 ): Promise<void> {
-  if (process.env.SLUICE_WRITE_SCREENSHOTS !== "1") return;
+  if (process.env.SLUICE_UPDATE_SCREENSHOTS !== "1") return;
   const dir = join(ROOT, "docs", "screenshots");
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: options.fullPage ?? false });

@@ -19,7 +19,10 @@ import {
   type ScratchDatabase,
 } from "@sluice/server";
 import { startS3TestServer, type S3TestServer } from "@sluice/sdk/testing";
-import { CLI, ROOT } from "./cli-process.js";
+import { ROOT } from "./cli-process.js";
+
+/** The CLI as `npm install` builds it (packages/cli/dist), which the images run. */
+const BUILT_CLI = join(ROOT, "packages/cli/dist/main.js");
 import { freePort } from "./free-port.js";
 
 /** The example pipeline's project file. */
@@ -178,9 +181,13 @@ export async function startTopology(options: TopologyOptions) {
       ].join("\n"),
     );
 
-    /** `node --env-file=FILE sluice ARGS` in its own process group (so -9 reaches the whole process). */
+    /**
+     * `node --env-file=FILE sluice ARGS` in its own process group (so -9 reaches the whole process),
+     * from the built dist/ as in the images (`npm install` builds it): every flow-run process the
+     * workers start then loads compiled JavaScript, not the source through tsx.
+     */
     const startSluice = (name: string, args: string[], extra: Record<string, string> = {}): Started => {
-      const child = spawn(process.execPath, [`--env-file=${envFile}`, ...CLI, ...args], {
+      const child = spawn(process.execPath, [`--env-file=${envFile}`, BUILT_CLI, ...args], {
         cwd: ROOT,
         env: baseEnv(extra),
         stdio: ["ignore", "pipe", "pipe"],
