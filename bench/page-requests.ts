@@ -58,9 +58,9 @@ export async function measurePageRequests(root: string): Promise<PageRequestFigu
     process.execPath,
     ["--conditions=@sluice/source", "--import", "tsx", join(root, "packages/cli/src/main.ts"), "start"],
     {
-      cwd: home,
+      cwd: root,
       env: { ...process.env, SLUICE_HOME: home, SLUICE_SERVER_PORT: String(port) },
-      stdio: "ignore",
+      stdio: ["ignore", "ignore", "inherit"],
     },
   );
   try {
