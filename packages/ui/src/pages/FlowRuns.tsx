@@ -7,6 +7,7 @@ import { Link, useLocation } from "../lib/router.js";
 import { useData } from "../lib/use-data.js";
 import { RunFilterForm } from "./flow-runs/RunFilterForm.js";
 import { parseRunFilters, toApiFilter } from "./flow-runs/run-filters.js";
+import { Pager } from "../components/Pager.js";
 
 const PAGE_SIZE = 25;
 
@@ -91,24 +92,12 @@ export function FlowRuns() {
         ) : (
           <RunTable runs={page.data.items} />
         ))}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <span className="muted">Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={nextCursor === null}
-          onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}
-          data-testid="next-page"
-        >
-          Next
-        </button>
-      </div>
+      <Pager
+        page={cursors.length}
+        nextCursor={nextCursor}
+        onPrevious={() => setCursors((c) => c.slice(0, -1))}
+        onNext={(cursor) => setCursors((c) => [...c, cursor])}
+      />
     </div>
   );
 }

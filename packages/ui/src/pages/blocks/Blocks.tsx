@@ -5,6 +5,7 @@ import { Link, navigate, useLocation } from "../../lib/router.js";
 import { useData } from "../../lib/use-data.js";
 import { blockPath, newBlockPath } from "./block-paths.js";
 import { BlockTypeCatalog } from "./BlockTypeCatalog.js";
+import { Pager } from "../../components/Pager.js";
 
 const PAGE_SIZE = 50;
 
@@ -87,23 +88,12 @@ export function Blocks() {
             </tbody>
           </table>
         ))}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <span className="muted">Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={nextCursor === null}
-          onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}
-        >
-          Next
-        </button>
-      </div>
+      <Pager
+        page={cursors.length}
+        nextCursor={nextCursor}
+        onPrevious={() => setCursors((c) => c.slice(0, -1))}
+        onNext={(cursor) => setCursors((c) => [...c, cursor])}
+      />
 
       <h2>Block types</h2>
       {types.error && <p className="error">Could not load block types: {types.error}</p>}

@@ -6,6 +6,7 @@ import { Link, navigate, useLocation } from "../../lib/router.js";
 import { describeSchedule } from "../../lib/schedule-text.js";
 import { useData } from "../../lib/use-data.js";
 import { loadRecentRuns } from "./recent-runs.js";
+import { Pager } from "../../components/Pager.js";
 
 const PAGE_SIZE = 25;
 
@@ -120,23 +121,12 @@ export function Deployments() {
             </tbody>
           </table>
         ))}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <span className="muted">Page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={nextCursor === null}
-          onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])}
-        >
-          Next
-        </button>
-      </div>
+      <Pager
+        page={cursors.length}
+        nextCursor={nextCursor}
+        onPrevious={() => setCursors((c) => c.slice(0, -1))}
+        onNext={(cursor) => setCursors((c) => [...c, cursor])}
+      />
     </div>
   );
 }
