@@ -1,5 +1,4 @@
 import type { FlowRun } from "@sluice/contracts";
-import { useState } from "react";
 import { StateBadge } from "../components/StateBadge.js";
 import { useServices } from "../lib/app-context.js";
 import { formatDuration, formatTime } from "../lib/format.js";
@@ -8,6 +7,7 @@ import { useData } from "../lib/use-data.js";
 import { RunFilterForm } from "./flow-runs/RunFilterForm.js";
 import { parseRunFilters, toApiFilter } from "./flow-runs/run-filters.js";
 import { Pager } from "../components/Pager.js";
+import { useCursorPages } from "../lib/use-cursor-pages.js";
 
 const PAGE_SIZE = 25;
 
@@ -54,13 +54,8 @@ export function FlowRuns() {
   const { client } = useServices();
   const search = useLocation().split("?")[1] ?? "";
   const filters = parseRunFilters(search);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [filterKey, setFilterKey] = useState(search);
-  if (filterKey !== search) {
-    setFilterKey(search);
-    setCursors([undefined]);
-  }
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages(search);
+  const { cursor } = pages;
   const page = useData(
     () => client.filterFlowRuns({ limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...toApiFilter(filters) }),
     [client, cursor, search],
@@ -92,12 +87,7 @@ export function FlowRuns() {
         ) : (
           <RunTable runs={page.data.items} />
         ))}
-      <Pager
-        page={cursors.length}
-        nextCursor={nextCursor}
-        onPrevious={() => setCursors((c) => c.slice(0, -1))}
-        onNext={(cursor) => setCursors((c) => [...c, cursor])}
-      />
+      <Pager page={pages.page} nextCursor={nextCursor} onPrevious={pages.previous} onNext={pages.next} />
     </div>
   );
 }

@@ -1,4 +1,3 @@
-import { useState } from "react";
 import { useServices } from "../../lib/app-context.js";
 import { formatTime } from "../../lib/format.js";
 import { Link, navigate, useLocation } from "../../lib/router.js";
@@ -6,6 +5,7 @@ import { useData } from "../../lib/use-data.js";
 import { blockPath, newBlockPath } from "./block-paths.js";
 import { BlockTypeCatalog } from "./BlockTypeCatalog.js";
 import { Pager } from "../../components/Pager.js";
+import { useCursorPages } from "../../lib/use-cursor-pages.js";
 
 const PAGE_SIZE = 50;
 
@@ -14,13 +14,8 @@ export function Blocks() {
   const { client } = useServices();
   const query = new URLSearchParams(useLocation().split("?")[1] ?? "");
   const type = query.get("type") ?? "";
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [filterKey, setFilterKey] = useState(type);
-  if (filterKey !== type) {
-    setFilterKey(type);
-    setCursors([undefined]);
-  }
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages(type);
+  const { cursor } = pages;
   const types = useData(() => client.call("listBlockTypes"), [client]);
   const blocks = useData(
     () =>
@@ -88,12 +83,7 @@ export function Blocks() {
             </tbody>
           </table>
         ))}
-      <Pager
-        page={cursors.length}
-        nextCursor={nextCursor}
-        onPrevious={() => setCursors((c) => c.slice(0, -1))}
-        onNext={(cursor) => setCursors((c) => [...c, cursor])}
-      />
+      <Pager page={pages.page} nextCursor={nextCursor} onPrevious={pages.previous} onNext={pages.next} />
 
       <h2>Block types</h2>
       {types.error && <p className="error">Could not load block types: {types.error}</p>}

@@ -7,6 +7,7 @@ import { describeSchedule } from "../../lib/schedule-text.js";
 import { useData } from "../../lib/use-data.js";
 import { loadRecentRuns } from "./recent-runs.js";
 import { Pager } from "../../components/Pager.js";
+import { useCursorPages } from "../../lib/use-cursor-pages.js";
 
 const PAGE_SIZE = 25;
 
@@ -30,13 +31,8 @@ export function Deployments() {
   const { client } = useServices();
   const query = new URLSearchParams(useLocation().split("?")[1] ?? "");
   const name = query.get("name") ?? "";
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [filterKey, setFilterKey] = useState(name);
-  if (filterKey !== name) {
-    setFilterKey(name);
-    setCursors([undefined]);
-  }
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages(name);
+  const { cursor } = pages;
   const page = useData(
     () =>
       client.call("filterDeployments", {
@@ -121,12 +117,7 @@ export function Deployments() {
             </tbody>
           </table>
         ))}
-      <Pager
-        page={cursors.length}
-        nextCursor={nextCursor}
-        onPrevious={() => setCursors((c) => c.slice(0, -1))}
-        onNext={(cursor) => setCursors((c) => [...c, cursor])}
-      />
+      <Pager page={pages.page} nextCursor={nextCursor} onPrevious={pages.previous} onNext={pages.next} />
     </div>
   );
 }
