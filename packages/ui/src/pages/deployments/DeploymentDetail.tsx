@@ -1,4 +1,4 @@
-import type { Deployment } from "@sluice/contracts";
+import { StateType, type Deployment } from "@sluice/contracts";
 import { useState } from "react";
 import { errorMessage, isUnauthorized, useServices } from "../../lib/app-context.js";
 import { useUnauthorized } from "../../lib/auth-context.js";
@@ -9,6 +9,9 @@ import { RunTable } from "../FlowRuns.js";
 import { DeploymentConfiguration, ParameterSchemaTable, SchedulesTable } from "./DeploymentSections.js";
 import { DeploymentRunForm } from "./DeploymentRunForm.js";
 import { deploymentPath, DeploymentStatus } from "./Deployments.js";
+
+/** Every state type but SCHEDULED: the runs list leaves the upcoming runs to their own list. */
+const RUN_STATE_TYPES = StateType.options.filter((type) => type !== "SCHEDULED");
 
 const RUNS_SHOWN = 10;
 
@@ -30,16 +33,7 @@ export function DeploymentDetail({ id, runFormOpen }: { id: string; runFormOpen:
     () =>
       client.filterFlowRuns({
         deploymentIds: [id],
-        stateTypes: [
-          "PENDING",
-          "RUNNING",
-          "COMPLETED",
-          "FAILED",
-          "CANCELLING",
-          "CANCELLED",
-          "CRASHED",
-          "PAUSED",
-        ],
+        stateTypes: RUN_STATE_TYPES,
         limit: RUNS_SHOWN,
         sort: "EXPECTED_START_TIME_DESC",
       }),
