@@ -3,9 +3,10 @@ import { Tag, Timestamp } from "./common.js";
 import { StateType } from "./states.js";
 
 /**
- * Longest window the dashboard's counts may span, in days. Counts are exact, read from an index on
- * (time, state), so their cost grows with the runs in the window: a bound keeps every request
- * proportional to a month of runs however many years the tables hold (docs/decisions/0016).
+ * Longest window the dashboard's counts may span, in days. Unnarrowed counts read hourly counters
+ * (docs/decisions/0019); counts narrowed by flow, deployment, tags or flow runs scan the window's
+ * runs, so a bound keeps those proportional to a month of runs however many years the tables hold
+ * (docs/decisions/0016).
  */
 export const MAX_ACTIVITY_WINDOW_DAYS = 31;
 /** Most buckets a run-history request may ask for. */

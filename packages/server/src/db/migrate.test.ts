@@ -73,6 +73,8 @@ describe("migrations", () => {
     await resetDatabase(database);
     await sql`drop table ${sql.id("sluice_migrations")}`.execute(database.db);
     for (const table of [
+      "run_state_count_deltas",
+      "run_state_counts",
       "blocks",
       "block_types",
       "api_keys",

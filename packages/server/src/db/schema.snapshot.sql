@@ -173,6 +173,23 @@ table logs
   timestamp timestamp with time zone not null
   created_at timestamp with time zone not null
 
+table run_state_count_deltas
+  constraint run_state_count_deltas_run_kind_check CHECK ((run_kind = ANY (ARRAY['flow'::text, 'task'::text])))
+  run_kind text not null
+  hour timestamp with time zone not null
+  state_type text not null
+  state_name text not null
+  delta bigint not null
+
+table run_state_counts
+  constraint run_state_counts_pkey PRIMARY KEY (run_kind, hour, state_type, state_name)
+  constraint run_state_counts_run_kind_check CHECK ((run_kind = ANY (ARRAY['flow'::text, 'task'::text])))
+  run_kind text not null
+  hour timestamp with time zone not null
+  state_type text not null
+  state_name text not null
+  count bigint not null
+
 table sluice_migrations
   constraint sluice_migrations_pkey PRIMARY KEY (name)
   name text not null
@@ -313,6 +330,8 @@ CREATE INDEX logs_flow_run_id_idx ON logs USING btree (flow_run_id, "timestamp",
 CREATE UNIQUE INDEX logs_pkey ON logs USING btree (id);
 CREATE INDEX logs_task_run_id_idx ON logs USING btree (task_run_id, "timestamp", id) WHERE (task_run_id IS NOT NULL);
 CREATE INDEX logs_timestamp_idx ON logs USING btree ("timestamp", id);
+CREATE INDEX run_state_count_deltas_hour_idx ON run_state_count_deltas USING btree (run_kind, hour);
+CREATE UNIQUE INDEX run_state_counts_pkey ON run_state_counts USING btree (run_kind, hour, state_type, state_name);
 CREATE UNIQUE INDEX sluice_migrations_pkey ON sluice_migrations USING btree (name);
 CREATE UNIQUE INDEX task_run_states_pkey ON task_run_states USING btree (id);
 CREATE INDEX task_run_states_task_run_id_idx ON task_run_states USING btree (task_run_id, "timestamp", id);
@@ -331,3 +350,12 @@ CREATE UNIQUE INDEX work_queues_pkey ON work_queues USING btree (id);
 CREATE UNIQUE INDEX work_queues_pool_name_key ON work_queues USING btree (work_pool_id, name);
 CREATE UNIQUE INDEX workers_pkey ON workers USING btree (id);
 CREATE UNIQUE INDEX workers_pool_name_key ON workers USING btree (work_pool_id, name);
+
+CREATE TRIGGER flow_runs_count_delete AFTER DELETE ON flow_runs REFERENCING OLD TABLE AS sluice_old_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_flow_runs();
+CREATE TRIGGER flow_runs_count_insert AFTER INSERT ON flow_runs REFERENCING NEW TABLE AS sluice_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_flow_runs();
+CREATE TRIGGER flow_runs_count_truncate AFTER TRUNCATE ON flow_runs FOR EACH STATEMENT EXECUTE FUNCTION sluice_clear_run_counts('flow');
+CREATE TRIGGER flow_runs_count_update AFTER UPDATE ON flow_runs REFERENCING OLD TABLE AS sluice_old_rows NEW TABLE AS sluice_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_flow_runs();
+CREATE TRIGGER task_runs_count_delete AFTER DELETE ON task_runs REFERENCING OLD TABLE AS sluice_old_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_task_runs();
+CREATE TRIGGER task_runs_count_insert AFTER INSERT ON task_runs REFERENCING NEW TABLE AS sluice_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_task_runs();
+CREATE TRIGGER task_runs_count_truncate AFTER TRUNCATE ON task_runs FOR EACH STATEMENT EXECUTE FUNCTION sluice_clear_run_counts('task');
+CREATE TRIGGER task_runs_count_update AFTER UPDATE ON task_runs REFERENCING OLD TABLE AS sluice_old_rows NEW TABLE AS sluice_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_task_runs();

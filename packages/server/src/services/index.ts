@@ -1,6 +1,7 @@
 import { cancellationCleanupService } from "./cancellation-cleanup.js";
 import { lateRunsService } from "./late-runs.js";
 import { leaseExpiryService } from "./lease-expiry.js";
+import { runCountCompactionService } from "./run-count-compaction.js";
 import { schedulerService } from "./scheduler.js";
 import type { BackgroundService } from "./service-runner.js";
 import { createZombieRunsService } from "./zombie-runs.js";
@@ -27,6 +28,7 @@ export function backgroundServices(options: BackgroundServiceOptions): Backgroun
     ),
     cancellationCleanupService,
     leaseExpiryService,
+    runCountCompactionService,
   ];
   return services.map((service) => ({
     name: service.name,

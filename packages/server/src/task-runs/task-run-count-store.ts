@@ -1,29 +1,37 @@
 import type { StateCount, StateType } from "@sluice/contracts";
 import { sql, type Kysely } from "kysely";
 import type { Tables } from "../db/tables.js";
+import { countRunsInBuckets, sortCounts } from "../run-counts/run-state-counts.js";
 
 /**
- * Task runs created in [since, until), counted by state type and name: an index-only scan of
- * task_runs_window_state_idx (created_at, state_type, state_name) over the window's rows.
+ * Task runs created in [since, until), counted by state type and name. Without narrowing this
+ * reads the hourly counters (run-counts/run-state-counts.ts); narrowed to some flow runs, it counts
+ * their task runs through task_runs_flow_run_id_idx.
  */
 export async function countTaskRunsByState(
   db: Kysely<Tables>,
   window: { since: string; until: string; flowRunIds?: readonly string[] | undefined },
 ): Promise<StateCount[]> {
-  let q = db
+  if (!window.flowRunIds) {
+    const counts = await countRunsInBuckets(db, "task", {
+      since: Date.parse(window.since),
+      until: Date.parse(window.until),
+      buckets: 1,
+    });
+    return sortCounts(counts.map(({ stateType, stateName, count }) => ({ stateType, stateName, count })));
+  }
+  const rows = await db
     .selectFrom("task_runs")
     .select([
       sql<StateType>`state_type`.as("stateType"),
-      sql<string>`state_name`.as("stateName"),
+      sql<string>`coalesce(state_name, '')`.as("stateName"),
       sql<number>`count(*)::int`.as("count"),
     ])
     .where("created_at", ">=", new Date(window.since))
     .where("created_at", "<", new Date(window.until))
     .where("state_type", "is not", null)
-    .groupBy(["state_type", "state_name"])
-    .orderBy(sql`count(*)`, "desc")
-    .orderBy("state_type")
-    .orderBy("state_name");
-  if (window.flowRunIds) q = q.where(sql<boolean>`flow_run_id = any(${[...window.flowRunIds]}::uuid[])`);
-  return q.execute();
+    .where(sql<boolean>`flow_run_id = any(${[...window.flowRunIds]}::uuid[])`)
+    .groupBy([sql`1`, sql`2`])
+    .execute();
+  return sortCounts(rows);
 }
