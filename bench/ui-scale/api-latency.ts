@@ -1,5 +1,9 @@
 /** Latency of the API calls the dashboard and the runs page make, on a seeded database. */
 import pg from "pg";
+import {
+  windowBounds,
+  type ActivityWindowKey,
+} from "../../packages/ui/src/pages/dashboard/activity-window.js";
 
 export interface ApiCallFigures {
   readonly page: "dashboard" | "runs";
@@ -52,21 +56,25 @@ async function plannedCalls(db: pg.Client, now: Date): Promise<ApiCall[]> {
     body,
   });
   const calls: ApiCall[] = [];
-  for (const [label, days] of [
-    ["24 h", 1],
-    ["7 d", 7],
-    ["30 d", 30],
-  ] as const) {
-    const window = windowOf(days, now);
+  // The dashboard's windows end on a bucket edge (activity-window.ts), so they fall on hours.
+  for (const [label, key] of [
+    ["24 h", "24h"],
+    ["7 d", "7d"],
+    ["30 d", "30d"],
+  ] as const satisfies readonly (readonly [string, ActivityWindowKey])[]) {
+    const { buckets, ...window } = windowBounds(key, now.getTime());
     calls.push(
-      dashboard(`history, ${label}`, "/api/flow-runs/history", {
-        ...window,
-        buckets: days === 1 ? 24 : days === 7 ? 28 : 30,
-      }),
+      dashboard(`history, ${label}`, "/api/flow-runs/history", { ...window, buckets }),
       dashboard(`flow-run counts by state, ${label}`, "/api/flow-runs/count-by-state", window),
       dashboard(`task-run counts by state, ${label}`, "/api/task-runs/count-by-state", window),
     );
   }
+  // Any other window (an API caller's, ending now): its partial hours are counted row by row.
+  const offHour = windowOf(30, now);
+  calls.push(
+    dashboard("history, 30 d ending now", "/api/flow-runs/history", { ...offHour, buckets: 30 }),
+    dashboard("task-run counts by state, 30 d ending now", "/api/task-runs/count-by-state", offHour),
+  );
   const day = windowOf(1, now);
   calls.push(
     dashboard("late runs", "/api/flow-runs/filter", { stateNames: ["Late"], limit: 10 }),
