@@ -121,6 +121,9 @@ describe.skipIf(!available && !required)("running a deployment from the web UI i
     await expect.poll(() => timesError.textContent()).toBe("must be at most 5");
     expect(page.url()).toContain("/run");
     await saveScreenshot(page, "deployment", { fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await saveScreenshot(page, "deployment-dark", { fullPage: true });
+    await page.emulateMedia({ colorScheme: "light" });
 
     await page.locator('[name="times"]').fill("2");
     await page.getByTestId("run-submit").click();

@@ -112,6 +112,16 @@ describe.skipIf(!available && !required)("a flow run's page in chromium", () => 
     expect(graph.drawn).toBeGreaterThan(0);
     expect(graph.at).not.toBeNull();
     await saveScreenshot(page, "flow-run", { fullPage: true });
+    // In dark mode the canvases repaint in the dark palette (the failure colour differs there).
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expect
+      .poll(async () => (await inspectCanvas(page, "task-graph", "--bad")).matches)
+      .toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await inspectCanvas(page, "timeline", "--bad")).matches)
+      .toBeGreaterThan(0);
+    await saveScreenshot(page, "flow-run-dark", { fullPage: true });
+    await page.emulateMedia({ colorScheme: "light" });
     await page.getByTestId("task-graph").click({ position: graph.at! });
 
     await page.waitForURL(/\/task-runs\//);
