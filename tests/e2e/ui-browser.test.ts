@@ -1,25 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { startTestServer, type TestServer } from "@sluice/server";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsRun, launchChromium } from "./support/chromium.js";
+import { saveScreenshot } from "./support/screenshots.js";
 
 /**
  * The web UI in a real browser: Debian's chromium driven by playwright-core against a real server
  * serving the built UI. `.ci/run` installs chromium and sets SLUICE_REQUIRE_BROWSER, so in CI a missing
  * browser fails the test; elsewhere it is skipped with a message saying how to install it.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.SLUICE_REQUIRE_BROWSER === "1" || process.env.CI === "true";
-const available = existsSync(CHROMIUM);
-if (!available && !required) {
-  console.warn(`skipping the browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
-
-/** Screenshots are written to docs/screenshots/ when SLUICE_UPDATE_SCREENSHOTS=1 (kept current by hand). */
-const SCREENSHOTS = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
-const writeScreenshots = process.env.SLUICE_UPDATE_SCREENSHOTS === "1";
+const browserTests = browserTestsRun("the browser test");
 
 async function post<T>(server: TestServer, path: string, body: unknown): Promise<T> {
   const res = await fetch(server.url + path, {
@@ -31,12 +22,12 @@ async function post<T>(server: TestServer, path: string, body: unknown): Promise
   return (await res.json()) as T;
 }
 
-describe.skipIf(!available && !required)("the web UI in chromium", () => {
+describe.skipIf(!browserTests)("the web UI in chromium", () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -143,11 +134,9 @@ describe.skipIf(!available && !required)("the web UI in chromium", () => {
       const poolRow = page.getByTestId("work-pool-row").filter({ hasText: pool });
       await expect.poll(() => poolRow.getByTestId("workers-online").textContent()).toContain("1 of 1");
       expect(errors).toEqual([]);
-      if (writeScreenshots) {
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        const file = colorScheme === "light" ? "dashboard.png" : "dashboard-dark.png";
-        await page.screenshot({ path: SCREENSHOTS + file, fullPage: true });
-      }
+      await saveScreenshot(page, colorScheme === "light" ? "dashboard" : "dashboard-dark", {
+        fullPage: true,
+      });
       if (colorScheme === "light") {
         // The FAILED count opens the runs list filtered to failed runs of the window.
         await page.locator("a[data-testid=count-FAILED]").click();
@@ -161,7 +150,7 @@ describe.skipIf(!available && !required)("the web UI in chromium", () => {
         await page.getByRole("button", { name: "Apply" }).click();
         await expect.poll(() => page.getByTestId("run-row").count()).toBe(15);
         expect(new URL(page.url()).searchParams.get("tags")).toBe("prod");
-        if (writeScreenshots) await page.screenshot({ path: SCREENSHOTS + "runs.png", fullPage: true });
+        await saveScreenshot(page, "runs", { fullPage: true });
       }
       await page.close();
     }

@@ -7,23 +7,19 @@
  * docs/screenshots/deployments.png, deployment.png and blocks.png.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { createClient, type SluiceClient } from "@sluice/client";
 import { startTestServer, TEST_ENCRYPTION_KEY, type TestServer } from "@sluice/server";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsRun, launchChromium } from "./support/chromium.js";
 import { CLI, ROOT, runCli } from "./support/cli-process.js";
 import { saveScreenshot } from "./support/screenshots.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.SLUICE_REQUIRE_BROWSER === "1" || process.env.CI === "true";
-const available = existsSync(CHROMIUM);
-if (!available && !required) {
-  console.warn(`skipping the browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const browserTests = browserTestsRun("the browser test");
 
 const FIXTURE = join(ROOT, "tests/e2e/fixtures/ui-deploy");
 const POOL = `ui-e2e-${randomUUID().slice(0, 8)}`;
@@ -38,7 +34,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
-describe.skipIf(!available && !required)("running a deployment from the web UI in chromium", () => {
+describe.skipIf(!browserTests)("running a deployment from the web UI in chromium", () => {
   let server: TestServer;
   let browser: Browser;
   let client: SluiceClient;
@@ -80,7 +76,7 @@ describe.skipIf(!available && !required)("running a deployment from the web UI i
       const { items } = await client.call("listWorkers", { params: { pool: POOL } });
       return items.some((w) => w.status === "ONLINE") ? true : undefined;
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -8,19 +8,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { startTestServer, type TestServer } from "@sluice/server";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsRun, launchChromium } from "./support/chromium.js";
 import { CLI, ROOT } from "./support/cli-process.js";
 import { saveScreenshot } from "./support/screenshots.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.SLUICE_REQUIRE_BROWSER === "1" || process.env.CI === "true";
-const available = existsSync(CHROMIUM);
-if (!available && !required) {
-  console.warn(`skipping the browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const browserTests = browserTestsRun("the browser test");
 /** The page answers within seconds; the generous bound is for a loaded CI machine. */
 const POLL = { timeout: 20_000 };
 
@@ -34,7 +29,7 @@ async function send<T>(server: TestServer, method: string, path: string, body?: 
   return (await res.json()) as T;
 }
 
-describe.skipIf(!available && !required)("the management pages in chromium", () => {
+describe.skipIf(!browserTests)("the management pages in chromium", () => {
   const suffix = randomUUID().slice(0, 6);
   const pool = `e2e-ui-${suffix}`;
   const limitedPool = `e2e-ui-limited-${suffix}`;
@@ -45,7 +40,7 @@ describe.skipIf(!available && !required)("the management pages in chromium", () 
 
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
     await send(server, "POST", "/api/work-pools", { name: pool, concurrencyLimit: 4 });
     worker = spawn(
       process.execPath,

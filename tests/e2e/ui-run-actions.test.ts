@@ -11,16 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, type SluiceClient } from "@sluice/client";
 import { startTestServer, type TestServer } from "@sluice/server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsRun, launchChromium } from "./support/chromium.js";
 import { CLI, ROOT, runCli } from "./support/cli-process.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.SLUICE_REQUIRE_BROWSER === "1" || process.env.CI === "true";
-const available = existsSync(CHROMIUM);
-if (!available && !required) {
-  console.warn(`skipping the run-actions browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const browserTests = browserTestsRun("the run-actions browser test");
 const POOL = `e2e-actions-${process.pid}`;
 
 /** Polls `probe` until it answers a value; fails naming `what` and the worker's output. */
@@ -46,7 +42,7 @@ function isAlive(pid: number): boolean {
 
 let workerOutput = "";
 
-describe.skipIf(!available && !required)("run actions in chromium, with a real worker", () => {
+describe.skipIf(!browserTests)("run actions in chromium, with a real worker", () => {
   let server: TestServer;
   let browser: Browser;
   let client: SluiceClient;
@@ -80,7 +76,7 @@ describe.skipIf(!available && !required)("run actions in chromium, with a real w
     });
     worker.stdout?.on("data", (c: Buffer) => (workerOutput += c.toString()));
     worker.stderr?.on("data", (c: Buffer) => (workerOutput += c.toString()));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -6,22 +6,17 @@
  * task run's logs.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestServer, type TestServer } from "@sluice/server";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsRun, launchChromium } from "./support/chromium.js";
 import { saveScreenshot } from "./support/screenshots.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FLOW = join(ROOT, "tests/e2e/fixtures/ui-run/failing-pipeline.ts");
-const required = process.env.SLUICE_REQUIRE_BROWSER === "1" || process.env.CI === "true";
-const available = existsSync(CHROMIUM);
-if (!available && !required) {
-  console.warn(`skipping the run page browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const browserTests = browserTestsRun("the run page browser test");
 
 /** Runs the failing pipeline as its own process against `apiUrl`; answers the flow run's id. */
 function runFailingPipeline(apiUrl: string): Promise<string> {
@@ -78,12 +73,12 @@ function inspectCanvas(page: Page, testId: string, cssVar: string): Promise<Canv
   return page.evaluate<CanvasPixels>(`(${INSPECT_CANVAS})(${JSON.stringify({ testId, cssVar })})`);
 }
 
-describe.skipIf(!available && !required)("a flow run's page in chromium", () => {
+describe.skipIf(!browserTests)("a flow run's page in chromium", () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
