@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { serve, type ServerType } from "@hono/node-server";
+import { getEventListeners } from "node:events";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
@@ -135,5 +136,27 @@ describe("GET /api/events", () => {
       const { done } = await reader.read();
       if (done) break;
     }
+  });
+
+  it("leaves no listener on the server's closing signal once a stream ends", async () => {
+    const closing = new AbortController();
+    const bus = new CountingBus();
+    const app = new OpenAPIHono();
+    mountEventStreamRoute(app, { events: bus, logger: createLogger("error"), closing: closing.signal });
+    const server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
+    });
+    servers.push(server);
+    const { port } = server.address() as AddressInfo;
+    for (let i = 0; i < 12; i++) {
+      const abort = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${port}/api/events`, { signal: abort.signal });
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      await readUntil(reader, /event: ready\n/);
+      expect(getEventListeners(closing.signal, "abort")).toHaveLength(1);
+      abort.abort();
+      await waitFor(async () => (bus.subscriberCount === 0 ? true : undefined));
+    }
+    expect(getEventListeners(closing.signal, "abort")).toHaveLength(0);
   });
 });

@@ -29,10 +29,14 @@ export function mountEventStreamRoute(
         queue.push(event);
         wake?.();
       });
+      // The server's closing signal outlives every stream: its listener goes when the stream ends,
+      // or each page that ever connected would leave one behind.
+      let onClosing: (() => void) | undefined;
       const done = new Promise<void>((resolve) => {
         stream.onAbort(resolve);
         if (deps.closing?.aborted) resolve();
-        deps.closing?.addEventListener("abort", () => resolve(), { once: true });
+        onClosing = () => resolve();
+        deps.closing?.addEventListener("abort", onClosing, { once: true });
       });
       let finished = false;
       void done.then(() => {
@@ -70,6 +74,7 @@ export function mountEventStreamRoute(
         }
       } finally {
         unsubscribe();
+        if (onClosing) deps.closing?.removeEventListener("abort", onClosing);
         await stream.close();
       }
     });
