@@ -1,12 +1,12 @@
 import { randomInt, randomUUID } from "node:crypto";
-import type { FlowRun } from "@sluice/contracts";
+import type { FlowRun, StateType } from "@sluice/contracts";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/start-test-server.js";
 import { testHttp } from "../testing/test-http.js";
 import { compactRunCounts } from "./compact-run-counts.js";
 import { countRunsInBuckets, type BucketStateCount, type RunKind } from "./run-state-counts.js";
-import { HOUR_MS } from "./window-pieces.js";
+import { bucketStart, HOUR_MS } from "./window-pieces.js";
 
 // Its own database: compaction and truncation act on every run in it.
 let server: TestServer;
@@ -22,15 +22,23 @@ async function countedRowByRow(
   window: { since: number; until: number; buckets: number },
 ): Promise<BucketStateCount[]> {
   const [table, time] = kind === "flow" ? ["flow_runs", "expected_start_time"] : ["task_runs", "created_at"];
-  const bucketMs = (window.until - window.since) / window.buckets;
-  const { rows } = await sql<BucketStateCount>`
-    select least(floor((extract(epoch from (${sql.ref(time)} - ${new Date(window.since)}::timestamptz)) * 1000) / ${bucketMs}::float8)::int, ${window.buckets - 1}::int) as bucket,
-      state_type as "stateType", state_name as "stateName", count(*)::int as count
+  const { rows } = await sql<{ t: Date; stateType: StateType; stateName: string }>`
+    select ${sql.ref(time)} as t, state_type as "stateType", state_name as "stateName"
     from ${sql.table(table)}
     where ${sql.ref(time)} >= ${new Date(window.since)} and ${sql.ref(time)} < ${new Date(window.until)}
-      and state_type is not null
-    group by 1, 2, 3`.execute(server.db.db);
-  return rows;
+      and state_type is not null`.execute(server.db.db);
+  const edges = Array.from({ length: window.buckets + 1 }, (_, i) =>
+    bucketStart(window.since, window.until, window.buckets, i),
+  );
+  const counts = new Map<string, BucketStateCount>();
+  for (const row of rows) {
+    const t = new Date(row.t).getTime();
+    const bucket = edges.findIndex((edge, i) => t >= edge && t < edges[i + 1]!);
+    const key = `${bucket} ${row.stateType} ${row.stateName}`;
+    const count = (counts.get(key)?.count ?? 0) + 1;
+    counts.set(key, { bucket, stateType: row.stateType, stateName: row.stateName, count });
+  }
+  return [...counts.values()];
 }
 
 const sorted = (rows: BucketStateCount[]) =>

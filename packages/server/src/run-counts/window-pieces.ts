@@ -16,9 +16,12 @@ export interface WindowPieces {
   readonly exact: readonly BucketRange[];
 }
 
-/** Start of bucket `i` of a window cut into `buckets` equal buckets (the last ends at `until`). */
+/**
+ * Start of bucket `i` of a window cut into `buckets` equal buckets (the last ends at `until`), in
+ * whole milliseconds: the edges answered (ISO timestamps) are the edges counted.
+ */
 export function bucketStart(since: number, until: number, buckets: number, i: number): number {
-  return i >= buckets ? until : since + (i * (until - since)) / buckets;
+  return i >= buckets ? until : Math.floor(since + (i * (until - since)) / buckets);
 }
 
 /**
