@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { measureApiCalls, type ApiCallFigures } from "./api-latency.js";
 import { measureBrowser, type BrowserFigures } from "./browser.js";
 import { seedDatabase, type SeedSize } from "./seed.js";
+import { measureWriteCost, type WriteCostFigures } from "./write-cost.js";
 import { postJson, startBenchServer } from "./server.js";
 
 export interface UiScaleFigures {
@@ -24,6 +25,7 @@ export interface UiScaleFigures {
   readonly seedSeconds: number | null;
   readonly api: ApiCallFigures[];
   readonly browser: BrowserFigures;
+  readonly writeCost: WriteCostFigures;
 }
 
 const SIZES: Record<string, SeedSize> = {
@@ -102,6 +104,7 @@ export async function measureUiScale(
       });
       const api = await measureApiCalls(server.url, databaseUrl, 50);
       const browser = await measureBrowser(root, server.url, databaseUrl, 10);
+      const writeCost = await measureWriteCost(databaseUrl);
       return {
         command: options.command,
         date: new Date().toISOString(),
@@ -115,6 +118,7 @@ export async function measureUiScale(
         seedSeconds,
         api,
         browser,
+        writeCost,
       };
     } finally {
       await server.stop();

@@ -6,6 +6,10 @@ const TTI_TARGET_MS = 1000;
 
 const mark = (ms: number, target: number) => (ms <= target ? `${ms}` : `**${ms}** (over ${target})`);
 
+function costRow(label: string, cost: { on: number; off: number }): string {
+  return `| ${label} | ${cost.on} | ${cost.off} | ${Math.round((cost.on - cost.off) * 1000) / 1000} |`;
+}
+
 export function renderUiScaleReport(f: UiScaleFigures): string {
   const lines = [
     `\`${f.command}\` on ${f.date.slice(0, 10)}, ${f.machine}: ${f.flowRuns.toLocaleString("en")} flow runs and ` +
@@ -39,6 +43,13 @@ export function renderUiScaleReport(f: UiScaleFigures): string {
     ...f.browser.requests.map(
       (r) => `| \`${r.path.replace(/[0-9a-f-]{36}$/, "{id}")}\` | ${r.total} | ${r.api} |`,
     ),
+    "",
+    `What the hourly run counters cost their writers: the same statements with the counting triggers on and off, alternating, ${f.writeCost.rounds} rounds each, in a transaction rolled back afterwards (medians):`,
+    "",
+    "| write | triggers on, ms | triggers off, ms | added, ms |",
+    "| ----- | --------------: | ---------------: | --------: |",
+    costRow("a task-run batch: 50 inserted, then 50 updated", f.writeCost.taskBatch),
+    costRow("one flow-run row updated", f.writeCost.flowRunUpdate),
   ];
   return lines.join("\n");
 }
