@@ -354,7 +354,7 @@ CREATE UNIQUE INDEX workers_pool_name_key ON workers USING btree (work_pool_id, 
 CREATE TRIGGER flow_runs_count_delete AFTER DELETE ON flow_runs REFERENCING OLD TABLE AS sluice_old_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_flow_runs();
 CREATE TRIGGER flow_runs_count_insert AFTER INSERT ON flow_runs REFERENCING NEW TABLE AS sluice_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_flow_runs();
 CREATE TRIGGER flow_runs_count_truncate AFTER TRUNCATE ON flow_runs FOR EACH STATEMENT EXECUTE FUNCTION sluice_clear_run_counts('flow');
-CREATE TRIGGER flow_runs_count_update AFTER UPDATE ON flow_runs REFERENCING OLD TABLE AS sluice_old_rows NEW TABLE AS sluice_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_flow_runs();
+CREATE TRIGGER flow_runs_count_update AFTER UPDATE OF expected_start_time, state_type, state_name ON flow_runs FOR EACH ROW WHEN (((old.expected_start_time IS DISTINCT FROM new.expected_start_time) OR (old.state_type IS DISTINCT FROM new.state_type) OR (old.state_name IS DISTINCT FROM new.state_name))) EXECUTE FUNCTION sluice_count_flow_run_update();
 CREATE TRIGGER task_runs_count_delete AFTER DELETE ON task_runs REFERENCING OLD TABLE AS sluice_old_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_task_runs();
 CREATE TRIGGER task_runs_count_insert AFTER INSERT ON task_runs REFERENCING NEW TABLE AS sluice_new_rows FOR EACH STATEMENT EXECUTE FUNCTION sluice_count_task_runs();
 CREATE TRIGGER task_runs_count_truncate AFTER TRUNCATE ON task_runs FOR EACH STATEMENT EXECUTE FUNCTION sluice_clear_run_counts('task');

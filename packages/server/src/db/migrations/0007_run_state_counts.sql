@@ -9,8 +9,10 @@
 --   (hour, state) to run_state_count_deltas; only the run-count-compaction service folds deltas
 --   into run_state_counts. A batch of 1,000 task runs adds a handful of delta rows, and writers never
 --   wait on each other's row locks (the reason decision 0016 had refused counter tables).
--- * Statement-level triggers with transition tables: a batch costs one aggregate, not one call per
---   row. An update that changes no counted column (heartbeats, leases) nets to zero and adds nothing.
+-- * Statement-level triggers with transition tables for inserts, deletes and task-run updates: a
+--   batch costs one aggregate, not one call per row, and an update that changes no counted column
+--   nets to zero. A flow run's updates come one row at a time: a row trigger whose WHEN clause skips
+--   every update that leaves its hour and state alone (heartbeats, leases).
 -- * A reader sums counters and pending deltas in one statement, so a compaction running alongside
 --   it is never counted twice or missed.
 -- * Hours are date_bin('1 hour', t, '2000-01-01 00:00:00+00'): independent of the session's time
@@ -48,9 +50,10 @@ select 'task', date_bin('1 hour', created_at, timestamptz '2000-01-01 00:00:00+0
   state_type, coalesce(state_name, ''), count(*)
 from task_runs where state_type is not null group by 2, 3, 4;
 
--- One function per table. A transition table exists only for the events that have it, and plpgsql
--- plans a statement when it first runs, so each branch names only its own event's tables. An update
--- adds the new rows and takes away the old: a row whose hour and state did not change nets to zero.
+-- One statement-level function per table. A transition table exists only for the events that have
+-- it, and plpgsql plans a statement when it first runs, so each branch names only its own event's
+-- tables. A task-run update adds the new rows and takes away the old: a row whose hour and state did
+-- not change nets to zero.
 create or replace function sluice_count_flow_runs() returns trigger language plpgsql as $$
 begin
   if tg_op = 'INSERT' then
@@ -58,24 +61,25 @@ begin
     select 'flow', date_bin('1 hour', expected_start_time, timestamptz '2000-01-01 00:00:00+00'), state_type,
       coalesce(state_name, ''), count(*)
     from sluice_new_rows where state_type is not null group by 2, 3, 4;
-  elsif tg_op = 'DELETE' then
+  else
     insert into run_state_count_deltas (run_kind, hour, state_type, state_name, delta)
     select 'flow', date_bin('1 hour', expected_start_time, timestamptz '2000-01-01 00:00:00+00'), state_type,
       coalesce(state_name, ''), -count(*)
     from sluice_old_rows where state_type is not null group by 2, 3, 4;
-  else
-    insert into run_state_count_deltas (run_kind, hour, state_type, state_name, delta)
-    select 'flow', date_bin('1 hour', c.t, timestamptz '2000-01-01 00:00:00+00'), c.state_type,
-      coalesce(c.state_name, ''), sum(c.delta)
-    from (
-      select expected_start_time as t, state_type, state_name, 1 as delta from sluice_new_rows
-      union all
-      select expected_start_time, state_type, state_name, -1 from sluice_old_rows
-    ) c
-    where c.state_type is not null
-    group by 2, 3, 4
-    having sum(c.delta) <> 0;
   end if;
+  return null;
+end $$;
+
+-- A flow run's state changes one row at a time (and its heartbeats and leases touch other columns),
+-- so its updates are counted per row, and only when a counted column changed: the WHEN clause is
+-- checked without calling the function, and a touch of another column costs nothing.
+create or replace function sluice_count_flow_run_update() returns trigger language plpgsql as $$
+begin
+  insert into run_state_count_deltas (run_kind, hour, state_type, state_name, delta)
+  select 'flow', date_bin('1 hour', t, timestamptz '2000-01-01 00:00:00+00'), type, coalesce(name, ''), delta
+  from (values (old.expected_start_time, old.state_type, old.state_name, -1),
+               (new.expected_start_time, new.state_type, new.state_name, 1)) c(t, type, name, delta)
+  where type is not null;
   return null;
 end $$;
 
@@ -116,9 +120,10 @@ end $$;
 
 create trigger flow_runs_count_insert after insert on flow_runs
   referencing new table as sluice_new_rows for each statement execute function sluice_count_flow_runs();
-create trigger flow_runs_count_update after update on flow_runs
-  referencing old table as sluice_old_rows new table as sluice_new_rows
-  for each statement execute function sluice_count_flow_runs();
+create trigger flow_runs_count_update after update of expected_start_time, state_type, state_name on flow_runs
+  for each row when (old.expected_start_time is distinct from new.expected_start_time
+    or old.state_type is distinct from new.state_type or old.state_name is distinct from new.state_name)
+  execute function sluice_count_flow_run_update();
 create trigger flow_runs_count_delete after delete on flow_runs
   referencing old table as sluice_old_rows for each statement execute function sluice_count_flow_runs();
 create trigger flow_runs_count_truncate after truncate on flow_runs
