@@ -3,34 +3,9 @@ import { randomUUID } from "node:crypto";
 import { act } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "./App.js";
+import { openOn, post, until } from "./lib/page-test.test-helper.js";
 import { render } from "./lib/render.test-helper.js";
 import { startUiTestServer, type UiTestServer } from "./lib/test-server.test-helper.js";
-
-/** Waits until `check` returns a value (the page renders asynchronously as answers arrive). */
-async function until<T>(check: () => T | null | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; the page shows: ${document.body.textContent}`);
-    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
-  }
-}
-
-/** Puts the page on the server's origin, as when the server serves the UI (no cross-origin requests). */
-function openOn(server: UiTestServer): void {
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(server.url);
-}
-
-async function post<T>(server: UiTestServer, path: string, body: unknown, apiKey?: string): Promise<T> {
-  const res = await fetch(server.url + path, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 describe("the app against a real server", () => {
   let server: UiTestServer;
