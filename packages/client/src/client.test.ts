@@ -158,6 +158,34 @@ describe("createClient", () => {
     await expect(createClient({ baseUrl }).call("health")).rejects.toBeInstanceOf(SluiceResponseError);
   });
 
+  it("parses a large answer as a small one: the same data, and a broken item named by its place", async () => {
+    // A flow-run graph of 3,000 nodes, about 1 MB of JSON: past the size checked in pieces.
+    const node = (i: number) => ({
+      id: `0b7f5a4e-6a1b-4c55-9d2a-${String(i).padStart(12, "0")}`,
+      name: `task-${i}`,
+      kind: "task-run",
+      stateType: "COMPLETED",
+      stateName: "Completed",
+      startTime: "2026-01-01T00:00:00.000Z",
+      endTime: "2026-01-01T00:00:01.000Z",
+      upstream: i > 0 ? [`0b7f5a4e-6a1b-4c55-9d2a-${String(i - 1).padStart(12, "0")}`] : [],
+      childFlowRunId: null,
+    });
+    const graph = { flowRunId: id, nodes: Array.from({ length: 3000 }, (_, i) => node(i)) };
+    let answer: unknown = graph;
+    const baseUrl = await serve((_req, _body, res) => json(res, 200, answer));
+    const client = createClient({ baseUrl });
+    expect(JSON.stringify(graph).length).toBeGreaterThan(256 * 1024);
+    expect(await client.call("readFlowRunGraph", { params: { id } })).toEqual(graph);
+
+    answer = { ...graph, nodes: graph.nodes.map((n, i) => (i === 2500 ? { ...n, stateType: "DONE" } : n)) };
+    const error = await client.call("readFlowRunGraph", { params: { id } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SluiceResponseError);
+    expect((error as Error).message).toContain("readFlowRunGraph: response does not match the contract");
+    const cause = (error as { cause: { issues: { path: unknown[] }[] } }).cause;
+    expect(cause.issues.map((i) => i.path)).toEqual([["nodes", 2500, "stateType"]]);
+  });
+
   it("maps non-JSON error bodies to a status-derived code", async () => {
     const baseUrl = await serve((_req, _body, res) => {
       res.writeHead(409);

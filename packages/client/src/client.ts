@@ -7,6 +7,7 @@ import {
   type RouteOutput,
   type Routes,
 } from "@sluice/contracts";
+import { checkAnswer } from "./check-response.js";
 import { SluiceApiError, SluiceConnectionError, SluiceResponseError } from "./errors.js";
 import { buildRouteRequest, type AnyRouteInput } from "./route-request.js";
 import {
@@ -149,7 +150,9 @@ async function parseSuccess(route: RouteDef, response: Response): Promise<unknow
       cause: error,
     });
   }
-  const parsed = route.response.safeParse(json);
+  // Large answers are checked in later tasks and in pieces (see checkAnswer), so a page can draw frames
+  // between reading a 3 MB answer and checking it.
+  const parsed = await checkAnswer(route.response, json, text.length);
   if (!parsed.success) {
     throw new SluiceResponseError(
       `${route.operationId}: response does not match the contract: ${parsed.error.message}`,

@@ -22,4 +22,5 @@ export {
   type ClientOptions,
   type Transport,
 } from "./client.js";
+export { yieldToEventLoop } from "./check-response.js";
 export { SluiceApiError, SluiceClientError, SluiceConnectionError, SluiceResponseError } from "./errors.js";

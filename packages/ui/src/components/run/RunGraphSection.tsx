@@ -1,17 +1,19 @@
 import { useServices } from "../../lib/app-context.js";
 import { concernsFlowRun } from "../../lib/server-events.js";
 import { useData } from "../../lib/use-data.js";
+import { prepareRunGraph } from "./run-graph-data.js";
 import { TaskGraph } from "./TaskGraph.js";
 import { Timeline } from "./Timeline.js";
 
 /**
  * A flow run's task graph and timeline, both drawn from one request (GET /api/flow-runs/{id}/graph),
- * fetched again at most once a second while task runs of this run change.
+ * fetched again at most once a second while task runs of this run change. The layout and the
+ * timeline's rows are computed with each answer, in tasks of their own (prepareRunGraph).
  */
 export function RunGraphSection({ flowRunId }: { flowRunId: string }) {
   const { client } = useServices();
   const graph = useData(
-    () => client.call("readFlowRunGraph", { params: { id: flowRunId } }),
+    async () => prepareRunGraph((await client.call("readFlowRunGraph", { params: { id: flowRunId } })).nodes),
     [client, flowRunId],
     (e) => concernsFlowRun(e, flowRunId, ["task-runs-changed", "flow-run-state"]),
     { refreshDelayMs: 1000 },
@@ -31,9 +33,9 @@ export function RunGraphSection({ flowRunId }: { flowRunId: string }) {
   return (
     <>
       <h2>Task graph</h2>
-      <TaskGraph nodes={graph.data.nodes} />
+      <TaskGraph graph={graph.data} />
       <h2>Timeline</h2>
-      <Timeline nodes={graph.data.nodes} />
+      <Timeline graph={graph.data} />
     </>
   );
 }

@@ -1,11 +1,9 @@
-import type { FlowRunGraph } from "@sluice/contracts";
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useRef } from "react";
 import { navigate } from "../../lib/router.js";
-import { useCanvasView, type DrawFrame } from "./canvas-view.js";
-import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from "./graph-layout.js";
-import { colorSlot, COLOR_SLOTS, readPalette, stateSummary, type Palette } from "./state-colors.js";
-
-type GraphNode = FlowRunGraph["nodes"][number];
+import { useCanvasView, type DrawFrame, type View } from "./canvas-view.js";
+import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from "./graph-layout.js";
+import type { GraphNode, RunGraphData } from "./run-graph-data.js";
+import { COLOR_SLOTS, readPalette, type Palette } from "./state-colors.js";
 
 /** Below this zoom the nodes are plain coloured boxes: names would be unreadable anyway. */
 const LABEL_SCALE = 0.55;
@@ -23,12 +21,12 @@ export function nodeHref(node: GraphNode): string {
 
 /**
  * A flow run's task graph on a <canvas>: layered left to right by recorded task inputs, coloured by
- * state; drag to pan, wheel to zoom, click a node to open it. The layout is computed once per data
- * change and only the nodes and edges in view are drawn, so 10,000 task runs pan smoothly.
+ * state; drag to pan, wheel to zoom, click a node to open it. The layout comes computed with the
+ * data (prepareRunGraph) and only the nodes and edges in view are drawn, so 10,000 task runs pan
+ * smoothly.
  */
-export function TaskGraph({ nodes }: { nodes: readonly GraphNode[] }) {
-  const layout = useMemo(() => layoutGraph(nodes), [nodes]);
-  const slots = useMemo(() => Uint8Array.from(nodes, (n) => colorSlot(n.stateType)), [nodes]);
+export function TaskGraph({ graph }: { graph: RunGraphData }) {
+  const { nodes, layout, slots } = graph;
   const palette = useRef<Palette | undefined>(undefined);
   const { canvasRef, requestDraw, fit } = useCanvasView({
     minScale: 0.01,
@@ -55,7 +53,7 @@ export function TaskGraph({ nodes }: { nodes: readonly GraphNode[] }) {
   }, [layout, nodes, fit, requestDraw]);
 
   const summary = `${nodes.length.toLocaleString("en")} task runs in ${layout.layerCount} layers${
-    nodes.length > 0 ? `: ${stateSummary(nodes)}` : ""
+    nodes.length > 0 ? `: ${graph.summary}` : ""
   }${layout.hadCycle ? " (the recorded inputs form a cycle)" : ""}`;
   return (
     <div className="run-canvas">
@@ -89,7 +87,7 @@ export function nodeAt(layout: GraphLayout, x: number, y: number): number | unde
 }
 
 function drawGraph(
-  { ctx, view, width, height }: DrawFrame,
+  { ctx, view, width, height, ratio }: DrawFrame,
   nodes: readonly GraphNode[],
   layout: GraphLayout,
   slots: Uint8Array,
@@ -101,35 +99,12 @@ function drawGraph(
   const y0 = -ty / scale;
   const x1 = (width - tx) / scale;
   const y1 = (height - ty) / scale;
+  drawEdges(ctx, layout, view, ratio, { x0, y0, x1, y1 }, palette.edge);
   ctx.save();
   ctx.translate(tx, ty);
   ctx.scale(scale, scale);
-
-  const { x, y, edges } = layout;
+  const { x, y } = layout;
   const mid = NODE_HEIGHT / 2;
-  const inView: number[] = [];
-  for (let e = 0; e < edges.length; e += 2) {
-    const ax = x[edges[e]!]! + NODE_WIDTH;
-    const ay = y[edges[e]!]! + mid;
-    const bx = x[edges[e + 1]!]!;
-    const by = y[edges[e + 1]!]! + mid;
-    if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1)
-      continue;
-    inView.push(e);
-  }
-  // Past MAX_EDGES in view (zoomed far out on a large graph) an even sample is drawn: the lines
-  // then form a band whose look does not change, and rasterising every one costs seconds.
-  const stride = Math.max(1, Math.ceil(inView.length / MAX_EDGES));
-  ctx.strokeStyle = palette.edge;
-  ctx.lineWidth = 1 / scale;
-  ctx.beginPath();
-  for (let k = 0; k < inView.length; k += stride) {
-    const e = inView[k]!;
-    ctx.moveTo(x[edges[e]!]! + NODE_WIDTH, y[edges[e]!]! + mid);
-    ctx.lineTo(x[edges[e + 1]!]!, y[edges[e + 1]!]! + mid);
-  }
-  ctx.stroke();
-
   const visible: number[] = [];
   for (let i = 0; i < nodes.length; i += 1) {
     if (x[i]! + NODE_WIDTH < x0 || x[i]! > x1 || y[i]! + NODE_HEIGHT < y0 || y[i]! > y1) continue;
@@ -164,6 +139,57 @@ function drawGraph(
       ctx.fillText(clip(nodes[i]!.name), x[i]! + 10, y[i]! + mid, NODE_WIDTH - 14);
     }
   }
+  ctx.restore();
+}
+
+/**
+ * The edges in view as one path of one-device-pixel lines, in device pixels with no transform on the
+ * context. Skia draws a line that thin as a hairline; the same line stroked through the view's scale
+ * (width 1/scale, which rounding makes a hair over one pixel) takes its general stroker, about 15
+ * times slower: 30 to 60 ms for the 2,500 edges of a fitted 10,000-node graph in headless chromium,
+ * paid when the frame is committed.
+ */
+export function drawEdges(
+  ctx: CanvasRenderingContext2D,
+  { x, y, edges }: GraphLayout,
+  { scale, tx, ty }: View,
+  ratio: number,
+  box: { x0: number; y0: number; x1: number; y1: number },
+  color: string,
+): void {
+  const mid = NODE_HEIGHT / 2;
+  const inView: number[] = [];
+  for (let e = 0; e < edges.length; e += 2) {
+    const ax = x[edges[e]!]! + NODE_WIDTH;
+    const ay = y[edges[e]!]! + mid;
+    const bx = x[edges[e + 1]!]!;
+    const by = y[edges[e + 1]!]! + mid;
+    if (
+      Math.max(ax, bx) < box.x0 ||
+      Math.min(ax, bx) > box.x1 ||
+      Math.max(ay, by) < box.y0 ||
+      Math.min(ay, by) > box.y1
+    )
+      continue;
+    inView.push(e);
+  }
+  // Past MAX_EDGES in view (zoomed far out on a large graph) an even sample is drawn: the lines
+  // then form a band whose look does not change, and rasterising every one costs seconds.
+  const stride = Math.max(1, Math.ceil(inView.length / MAX_EDGES));
+  const k = scale * ratio;
+  const ox = tx * ratio;
+  const oy = ty * ratio;
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let i = 0; i < inView.length; i += stride) {
+    const e = inView[i]!;
+    ctx.moveTo((x[edges[e]!]! + NODE_WIDTH) * k + ox, (y[edges[e]!]! + mid) * k + oy);
+    ctx.lineTo(x[edges[e + 1]!]! * k + ox, (y[edges[e + 1]!]! + mid) * k + oy);
+  }
+  ctx.stroke();
   ctx.restore();
 }
 

@@ -1,11 +1,10 @@
-import type { FlowRunGraph } from "@sluice/contracts";
 import { useEffect, useMemo, useRef } from "react";
 import { navigate } from "../../lib/router.js";
 import { useCanvasView, type DrawFrame } from "./canvas-view.js";
 import { colorSlot, readPalette, type Palette } from "./state-colors.js";
+import type { GraphNode, RunGraphData } from "./run-graph-data.js";
 import { nodeHref } from "./TaskGraph.js";
-
-type GraphNode = FlowRunGraph["nodes"][number];
+import type { TimelineRows } from "./timeline-rows.js";
 
 const ROW_HEIGHT = 16;
 const AXIS_HEIGHT = 22;
@@ -13,30 +12,12 @@ const AXIS_HEIGHT = 22;
 const VIEW_HEIGHT = 320;
 const PAD = 8;
 
-/** The rows of the timeline: nodes that started, by start time (ties: graph order). */
-export function timelineRows(nodes: readonly GraphNode[]): {
-  order: number[];
-  starts: Float64Array;
-  ends: Float64Array;
-} {
-  const starts = new Float64Array(nodes.length);
-  const ends = new Float64Array(nodes.length);
-  const order: number[] = [];
-  nodes.forEach((n, i) => {
-    starts[i] = n.startTime ? Date.parse(n.startTime) : NaN;
-    ends[i] = n.endTime ? Date.parse(n.endTime) : NaN;
-    if (!Number.isNaN(starts[i])) order.push(i);
-  });
-  order.sort((a, b) => starts[a]! - starts[b]! || a - b);
-  return { order, starts, ends };
-}
-
 /**
  * Each started task run as a bar from its start to its end (running ones end at now and grow live),
  * coloured by state, on a <canvas> that draws only the rows scrolled into view.
  */
-export function Timeline({ nodes }: { nodes: readonly GraphNode[] }) {
-  const rows = useMemo(() => timelineRows(nodes), [nodes]);
+export function Timeline({ graph }: { graph: RunGraphData }) {
+  const { nodes, rows } = graph;
   const running = useMemo(() => rows.order.some((i) => Number.isNaN(rows.ends[i]!)), [rows]);
   const scroller = useRef<HTMLDivElement | null>(null);
   const palette = useRef<Palette | undefined>(undefined);
@@ -82,7 +63,7 @@ export function Timeline({ nodes }: { nodes: readonly GraphNode[] }) {
 function drawTimeline(
   { ctx, width, height }: DrawFrame,
   nodes: readonly GraphNode[],
-  { order, starts, ends }: ReturnType<typeof timelineRows>,
+  { order, starts, ends }: TimelineRows,
   scrollTop: number,
   palette: Palette,
 ): void {

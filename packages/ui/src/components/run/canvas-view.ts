@@ -13,6 +13,8 @@ export interface DrawFrame {
   readonly view: View;
   readonly width: number;
   readonly height: number;
+  /** Device pixels per CSS pixel (the scale already applied to `ctx`). */
+  readonly ratio: number;
 }
 
 export interface CanvasViewOptions {
@@ -40,6 +42,8 @@ export function useCanvasView(options: CanvasViewOptions) {
   const optionsRef = useRef(options);
   optionsRef.current = options;
   const frame = useRef<number | undefined>(undefined);
+  /** The CSS size of the last paint, so a resize notice that changes nothing costs no repaint. */
+  const painted = useRef({ width: -1, height: -1 });
 
   const paint = useCallback(() => {
     frame.current = undefined;
@@ -47,6 +51,7 @@ export function useCanvasView(options: CanvasViewOptions) {
     if (!canvas) return;
     const width = canvas.clientWidth;
     const height = canvas.clientHeight;
+    painted.current = { width, height };
     const ratio = window.devicePixelRatio || 1;
     if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
     if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
@@ -55,7 +60,7 @@ export function useCanvasView(options: CanvasViewOptions) {
     if (!ctx) return;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    optionsRef.current.draw({ ctx, view: view.current, width, height });
+    optionsRef.current.draw({ ctx, view: view.current, width, height, ratio });
   }, []);
 
   const requestDraw = useCallback(() => {
@@ -65,7 +70,12 @@ export function useCanvasView(options: CanvasViewOptions) {
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const resize = new ResizeObserver(() => requestDraw());
+    // The observer also reports the size once when observing starts, right after the first paint:
+    // repainting a large drawing for that would cost a second full frame for nothing.
+    const resize = new ResizeObserver(() => {
+      const { width, height } = painted.current;
+      if (canvas.clientWidth !== width || canvas.clientHeight !== height) requestDraw();
+    });
     resize.observe(canvas);
     const dark = window.matchMedia?.("(prefers-color-scheme: dark)");
     dark?.addEventListener("change", requestDraw);
