@@ -3,7 +3,7 @@ import { navigate } from "../../lib/router.js";
 import { useCanvasView, type DrawFrame, type View } from "./canvas-view.js";
 import { NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from "./graph-layout.js";
 import type { GraphNode, RunGraphData } from "./run-graph-data.js";
-import { COLOR_SLOTS, readPalette, type Palette } from "./state-colors.js";
+import { COLOR_SLOTS } from "./state-colors.js";
 
 /** Below this zoom the nodes are plain coloured boxes: names would be unreadable anyway. */
 const LABEL_SCALE = 0.55;
@@ -27,14 +27,11 @@ export function nodeHref(node: GraphNode): string {
  */
 export function TaskGraph({ graph }: { graph: RunGraphData }) {
   const { nodes, layout, slots } = graph;
-  const palette = useRef<Palette | undefined>(undefined);
   const { canvasRef, requestDraw, fit } = useCanvasView({
     minScale: 0.01,
     draw: (frame) => {
-      const canvas = canvasRef.current!;
-      palette.current ??= readPalette(canvas);
-      drawGraph(frame, nodes, layout, slots, palette.current);
-      canvas.dataset.drawnNodes = String(nodes.length);
+      drawGraph(frame, nodes, layout, slots);
+      canvasRef.current!.dataset.drawnNodes = String(nodes.length);
     },
     onClick: (x, y) => {
       const hit = nodeAt(layout, x, y);
@@ -48,7 +45,6 @@ export function TaskGraph({ graph }: { graph: RunGraphData }) {
       fitted.current = true;
       fit(layout);
     }
-    palette.current = undefined;
     requestDraw();
   }, [layout, nodes, fit, requestDraw]);
 
@@ -87,11 +83,10 @@ export function nodeAt(layout: GraphLayout, x: number, y: number): number | unde
 }
 
 function drawGraph(
-  { ctx, view, width, height, ratio }: DrawFrame,
+  { ctx, view, width, height, ratio, palette }: DrawFrame,
   nodes: readonly GraphNode[],
   layout: GraphLayout,
   slots: Uint8Array,
-  palette: Palette,
 ): void {
   const { scale, tx, ty } = view;
   // The visible part of the drawing, in layout units.

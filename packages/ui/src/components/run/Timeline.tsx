@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from "react";
 import { navigate } from "../../lib/router.js";
 import { useCanvasView, type DrawFrame } from "./canvas-view.js";
-import { colorSlot, readPalette, type Palette } from "./state-colors.js";
+import { colorSlot, type Palette } from "./state-colors.js";
 import type { GraphNode, RunGraphData } from "./run-graph-data.js";
 import { nodeHref } from "./TaskGraph.js";
 import type { TimelineRows } from "./timeline-rows.js";
@@ -20,14 +20,11 @@ export function Timeline({ graph }: { graph: RunGraphData }) {
   const { nodes, rows } = graph;
   const running = useMemo(() => rows.order.some((i) => Number.isNaN(rows.ends[i]!)), [rows]);
   const scroller = useRef<HTMLDivElement | null>(null);
-  const palette = useRef<Palette | undefined>(undefined);
   const { canvasRef, requestDraw } = useCanvasView({
     panZoom: false,
     draw: (frame) => {
-      const canvas = canvasRef.current!;
-      palette.current ??= readPalette(canvas);
-      drawTimeline(frame, nodes, rows, scroller.current?.scrollTop ?? 0, palette.current);
-      canvas.dataset.drawnRows = String(rows.order.length);
+      drawTimeline(frame, nodes, rows, scroller.current?.scrollTop ?? 0);
+      canvasRef.current!.dataset.drawnRows = String(rows.order.length);
     },
     onClick: (_x, y) => {
       const row = Math.floor((y - AXIS_HEIGHT + (scroller.current?.scrollTop ?? 0)) / ROW_HEIGHT);
@@ -36,7 +33,6 @@ export function Timeline({ graph }: { graph: RunGraphData }) {
     },
   });
   useEffect(() => {
-    palette.current = undefined;
     requestDraw();
     if (!running) return;
     // Running bars end at "now": one redraw a second keeps them growing.
@@ -61,11 +57,10 @@ export function Timeline({ graph }: { graph: RunGraphData }) {
 }
 
 function drawTimeline(
-  { ctx, width, height }: DrawFrame,
+  { ctx, width, height, palette }: DrawFrame,
   nodes: readonly GraphNode[],
   { order, starts, ends }: TimelineRows,
   scrollTop: number,
-  palette: Palette,
 ): void {
   if (order.length === 0) {
     ctx.fillStyle = palette.muted;

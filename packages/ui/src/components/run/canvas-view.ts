@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef } from "react";
+import { readPalette, type Palette } from "./state-colors.js";
 
 /** How the drawing maps to the screen: screen = world × scale + offset, in CSS pixels. */
 export interface View {
@@ -15,6 +16,8 @@ export interface DrawFrame {
   readonly height: number;
   /** Device pixels per CSS pixel (the scale already applied to `ctx`). */
   readonly ratio: number;
+  /** The colours of the current light or dark scheme, read from the canvas's CSS. */
+  readonly palette: Palette;
 }
 
 export interface CanvasViewOptions {
@@ -44,6 +47,8 @@ export function useCanvasView(options: CanvasViewOptions) {
   const frame = useRef<number | undefined>(undefined);
   /** The CSS size of the last paint, so a resize notice that changes nothing costs no repaint. */
   const painted = useRef({ width: -1, height: -1 });
+  /** Read once, and again when the colour scheme changes: reading CSS per frame would cost a style pass. */
+  const palette = useRef<Palette | undefined>(undefined);
 
   const paint = useCallback(() => {
     frame.current = undefined;
@@ -60,7 +65,8 @@ export function useCanvasView(options: CanvasViewOptions) {
     if (!ctx) return;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    optionsRef.current.draw({ ctx, view: view.current, width, height, ratio });
+    palette.current ??= readPalette(canvas);
+    optionsRef.current.draw({ ctx, view: view.current, width, height, ratio, palette: palette.current });
   }, []);
 
   const requestDraw = useCallback(() => {
@@ -78,7 +84,11 @@ export function useCanvasView(options: CanvasViewOptions) {
     });
     resize.observe(canvas);
     const dark = window.matchMedia?.("(prefers-color-scheme: dark)");
-    dark?.addEventListener("change", requestDraw);
+    const onScheme = () => {
+      palette.current = undefined;
+      requestDraw();
+    };
+    dark?.addEventListener("change", onScheme);
     let press: { x: number; y: number; tx: number; ty: number; moved: boolean } | undefined;
     const local = (e: { clientX: number; clientY: number }) => {
       const box = canvas.getBoundingClientRect();
@@ -129,7 +139,7 @@ export function useCanvasView(options: CanvasViewOptions) {
     canvas.addEventListener("wheel", onWheel, { passive: false });
     return () => {
       resize.disconnect();
-      dark?.removeEventListener("change", requestDraw);
+      dark?.removeEventListener("change", onScheme);
       canvas.removeEventListener("pointerdown", onDown);
       canvas.removeEventListener("pointermove", onMove);
       canvas.removeEventListener("pointerup", onUp);
@@ -167,10 +177,4 @@ export function useCanvasView(options: CanvasViewOptions) {
   );
 
   return { canvasRef, view, requestDraw, fit };
-}
-
-/** The value of a CSS custom property on an element (state colours follow light and dark mode). */
-export function cssColor(element: Element, name: string, fallback: string): string {
-  const value = getComputedStyle(element).getPropertyValue(name).trim();
-  return value || fallback;
 }

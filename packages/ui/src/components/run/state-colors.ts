@@ -1,5 +1,3 @@
-import { cssColor } from "./canvas-view.js";
-
 /** The CSS custom property holding each state type's colour (the same as the state badges'). */
 const STATE_COLOR_VAR: Record<string, string> = {
   COMPLETED: "--ok",
@@ -61,4 +59,10 @@ export function stateSummary(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, count]) => `${count.toLocaleString("en")} ${name}`)
     .join(", ");
+}
+
+/** The value of a CSS custom property on an element (state colours follow light and dark mode). */
+export function cssColor(element: Element, name: string, fallback: string): string {
+  const value = getComputedStyle(element).getPropertyValue(name).trim();
+  return value || fallback;
 }
