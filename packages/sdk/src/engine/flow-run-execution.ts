@@ -147,7 +147,9 @@ class FlowRunExecution<R> {
     if (this.controller.signal.reason instanceof CancelledError) return true;
     let timer: NodeJS.Timeout | undefined;
     // The process is going down: do not wait long for an answer (an unknown state means CRASHED).
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 2000)));
+    // Half a worker's default grace period (10 s): a busy server answering in 2 s to 5 s must not
+    // turn a cancellation into a crash, and the final state still has time to be recorded.
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 5000)));
     const read = this.session.client.readFlowRun(this.run.id).catch(() => null);
     const run = await Promise.race([read, timeout]);
     clearTimeout(timer);
