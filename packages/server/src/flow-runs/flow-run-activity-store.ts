@@ -1,7 +1,7 @@
 import type { FlowRunHistory, StateCount, StateType } from "@sluice/contracts";
 import { sql, type Kysely } from "kysely";
 import type { Tables } from "../db/tables.js";
-import { countRunsInBuckets, sortCounts } from "../run-counts/run-state-counts.js";
+import { countRunsByState, countRunsInBuckets, sortCounts } from "../run-counts/run-state-counts.js";
 import { bucketStart } from "../run-counts/window-pieces.js";
 
 type Db = Kysely<Tables>;
@@ -24,12 +24,7 @@ export interface FlowRunWindow {
  */
 export async function countFlowRunsByState(db: Db, window: FlowRunWindow): Promise<StateCount[]> {
   if (!window.flowNames && !window.deploymentIds && !window.tags?.length) {
-    const counts = await countRunsInBuckets(db, "flow", {
-      since: Date.parse(window.since),
-      until: Date.parse(window.until),
-      buckets: 1,
-    });
-    return sortCounts(counts.map(({ stateType, stateName, count }) => ({ stateType, stateName, count })));
+    return countRunsByState(db, "flow", window);
   }
   let q = db
     .selectFrom("flow_runs as fr")

@@ -47,6 +47,23 @@ export async function countRunsInBuckets(
 }
 
 /**
+ * Runs of `kind` in [since, until) (ISO timestamps) by state type and name, largest first: the
+ * unnarrowed count-by-state answer of flow runs and task runs alike.
+ */
+export async function countRunsByState(
+  db: Db,
+  kind: RunKind,
+  window: { since: string; until: string },
+): Promise<StateCount[]> {
+  const counts = await countRunsInBuckets(db, kind, {
+    since: Date.parse(window.since),
+    until: Date.parse(window.until),
+    buckets: 1,
+  });
+  return sortCounts(counts.map(({ stateType, stateName, count }) => ({ stateType, stateName, count })));
+}
+
+/**
  * Counter rows of the hours in `ranges`, plus the deltas not yet folded into them, in one
  * statement: a compaction committing meanwhile moves deltas into counters atomically, and one
  * snapshot sees either side of it, never both.

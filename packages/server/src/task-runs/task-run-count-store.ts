@@ -1,7 +1,7 @@
 import type { StateCount, StateType } from "@sluice/contracts";
 import { sql, type Kysely } from "kysely";
 import type { Tables } from "../db/tables.js";
-import { countRunsInBuckets, sortCounts } from "../run-counts/run-state-counts.js";
+import { countRunsByState, sortCounts } from "../run-counts/run-state-counts.js";
 
 /**
  * Task runs created in [since, until), counted by state type and name. Without narrowing this
@@ -12,14 +12,7 @@ export async function countTaskRunsByState(
   db: Kysely<Tables>,
   window: { since: string; until: string; flowRunIds?: readonly string[] | undefined },
 ): Promise<StateCount[]> {
-  if (!window.flowRunIds) {
-    const counts = await countRunsInBuckets(db, "task", {
-      since: Date.parse(window.since),
-      until: Date.parse(window.until),
-      buckets: 1,
-    });
-    return sortCounts(counts.map(({ stateType, stateName, count }) => ({ stateType, stateName, count })));
-  }
+  if (!window.flowRunIds) return countRunsByState(db, "task", window);
   const rows = await db
     .selectFrom("task_runs")
     .select([
