@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from "react";
 import { navigate } from "../../lib/router.js";
 import { useCanvasView, type DrawFrame } from "./canvas-view.js";
-import { colorSlot, type Palette } from "./state-colors.js";
+import type { Palette } from "./state-colors.js";
 import type { GraphNode, RunGraphData } from "./run-graph-data.js";
 import { nodeHref } from "./TaskGraph.js";
 import type { TimelineRows } from "./timeline-rows.js";
@@ -17,13 +17,13 @@ const PAD = 8;
  * coloured by state, on a <canvas> that draws only the rows scrolled into view.
  */
 export function Timeline({ graph }: { graph: RunGraphData }) {
-  const { nodes, rows } = graph;
+  const { nodes, rows, slots } = graph;
   const running = useMemo(() => rows.order.some((i) => Number.isNaN(rows.ends[i]!)), [rows]);
   const scroller = useRef<HTMLDivElement | null>(null);
   const { canvasRef, requestDraw } = useCanvasView({
     panZoom: false,
     draw: (frame) => {
-      drawTimeline(frame, nodes, rows, scroller.current?.scrollTop ?? 0);
+      drawTimeline(frame, nodes, slots, rows, scroller.current?.scrollTop ?? 0);
       canvasRef.current!.dataset.drawnRows = String(rows.order.length);
     },
     onClick: (_x, y) => {
@@ -59,6 +59,7 @@ export function Timeline({ graph }: { graph: RunGraphData }) {
 function drawTimeline(
   { ctx, width, height, palette }: DrawFrame,
   nodes: readonly GraphNode[],
+  slots: Uint8Array,
   { order, starts, ends }: TimelineRows,
   scrollTop: number,
 ): void {
@@ -81,7 +82,7 @@ function drawTimeline(
     ctx.beginPath();
     for (let r = first; r < last; r += 1) {
       const i = order[r]!;
-      if (colorSlot(nodes[i]!.stateType) !== slot) continue;
+      if (slots[i] !== slot) continue;
       const left = toX(starts[i]!);
       const right = toX(Number.isNaN(ends[i]!) ? now : ends[i]!);
       const top = AXIS_HEIGHT + r * ROW_HEIGHT - scrollTop + 3;
