@@ -20,10 +20,10 @@ import {
 } from "@sluice/server";
 import { startS3TestServer, type S3TestServer } from "@sluice/sdk/testing";
 import { ROOT } from "./cli-process.js";
+import { freePort } from "./free-port.js";
 
 /** The CLI as `npm install` builds it (packages/cli/dist), which the images run. */
 const BUILT_CLI = join(ROOT, "packages/cli/dist/main.js");
-import { freePort } from "./free-port.js";
 
 /** The example pipeline's project file. */
 export const LIFECYCLE = join(ROOT, "examples/build-lifecycle/sluice.yaml");
